@@ -1,0 +1,75 @@
+# dvc-assistant — `make run` starts everything, `make test` runs the tests. `make help` lists targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APP_VENV  := .venv
+RASA_VENV := .venv-rasa
+APP_PY    := $(APP_VENV)/bin/python
+RASA_PY   := $(RASA_VENV)/bin/python
+RASA      := $(RASA_VENV)/bin/rasa
+MODEL     := models/dvc.tar.gz
+PY310      = $(shell scripts/find-python310.sh)
+RASA_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null) $(wildcard bot/*.py bot/nlu/*.py)
+
+export PYTHONPATH := $(CURDIR)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup env db train run test test-rasa test-app lock clean
+
+help: ## List targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(APP_VENV)/.installed: requirements/app.in requirements/app.lock
+	test -x $(APP_PY) || $(PY310) -m venv $(APP_VENV)
+	$(APP_PY) -m pip install -q --upgrade pip
+	$(APP_PY) -m pip install -q -r requirements/app.in -c requirements/app.lock
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.in requirements/rasa.lock
+	test -x $(RASA_PY) || $(PY310) -m venv $(RASA_VENV)
+	$(RASA_PY) -m pip install -q --upgrade pip
+	$(RASA_PY) -m pip install -q -r requirements/rasa.in -c requirements/rasa.lock
+	touch $@
+
+setup: $(APP_VENV)/.installed $(RASA_VENV)/.installed ## Create both Python environments (pinned)
+
+.env:
+	python3 scripts/ensure_env.py .env
+
+env: .env ## Create .env with per-install secrets if missing
+
+db: $(APP_VENV)/.installed .env ## Migrate the database and load the catalogue from data/catalogue/
+	$(APP_PY) -m core.cli db upgrade
+	$(APP_PY) -m core.cli catalogue import data/catalogue
+
+$(MODEL): $(RASA_INPUTS) | $(RASA_VENV)/.installed
+	@mkdir -p models
+	time \
+	  $(RASA) train --fixed-model-name dvc --out models --quiet
+	@touch $@
+
+train: $(MODEL) ## Train the Rasa model if its data or config changed
+
+run: setup db train ## Set up, train, and start actions + Rasa + API on http://127.0.0.1:8000
+	@echo "Starting: API http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055). Ctrl-C stops all."
+	$(APP_VENV)/bin/honcho start --env .env --procfile Procfile
+
+test-rasa: $(RASA_VENV)/.installed
+	$(RASA_PY) -m pytest -q tests/rasa_runtime
+
+test-app: $(APP_VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
+	$(APP_PY) -m pytest -q tests/unit tests/integration
+
+test: setup train test-rasa test-app ## Set up, train if needed, run all tests
+
+lock: ## Re-resolve both environments and rewrite the lock files
+	rm -rf /tmp/dvc-lock-app /tmp/dvc-lock-rasa
+	$(PY310) -m venv /tmp/dvc-lock-app && /tmp/dvc-lock-app/bin/pip install -q -r requirements/app.in
+	/tmp/dvc-lock-app/bin/pip freeze --exclude-editable > requirements/app.lock
+	$(PY310) -m venv /tmp/dvc-lock-rasa && /tmp/dvc-lock-rasa/bin/pip install -q -r requirements/rasa.in
+	/tmp/dvc-lock-rasa/bin/pip freeze --exclude-editable > requirements/rasa.lock
+
+clean: ## Remove environments, models and local data
+	rm -rf $(APP_VENV) $(RASA_VENV) models var .pytest_cache
