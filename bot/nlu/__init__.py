@@ -1,0 +1,1 @@
+"""Custom NLU components for Vietnamese."""
