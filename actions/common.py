@@ -1,0 +1,56 @@
+"""Helpers shared by the actions: tracker look-ups and answer formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.i18n import DEFAULT_LANGUAGE, t
+
+
+def language_of(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or DEFAULT_LANGUAGE
+
+
+def channel_of(tracker: Tracker) -> str:
+    metadata = tracker.latest_message.get("metadata") or {}
+    channel = metadata.get("channel") if isinstance(metadata, dict) else None
+    return str(channel or tracker.get_latest_input_channel() or "unknown")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def format_date(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def format_vnd(amount: int, language: str) -> str:
+    if amount == 0:
+        return t("fee_free", language)
+    grouped = f"{amount:,}"
+    return f"{grouped.replace(',', '.')} đồng" if language == "vi" else f"{grouped} VND"
+
+
+def source_line(record: Any, language: str) -> str:
+    """The closing line of every factual answer: where it comes from and when it was checked."""
+    title = record.source_title or record.source_url
+    line = t("source", language, title=title, date=format_date(record.last_checked)) + f"\n{record.source_url}"
+    if not record.verified:
+        line = t("unverified", language) + "\n" + line
+    return line
+
+
+def bullet_list(items: list[str] | None) -> str:
+    return "\n".join(f"{index}. {item}" for index, item in enumerate(items or [], start=1))
+
+
+def button(title: str, intent: str, **entities: str) -> dict[str, str]:
+    payload = f"/{intent}"
+    if entities:
+        inner = ",".join(f'"{key}":"{value}"' for key, value in entities.items())
+        payload += "{" + inner + "}"
+    return {"title": title, "payload": payload}

@@ -1,0 +1,92 @@
+"""Reply templates used by actions, per language. Vietnamese is the default."""
+
+from __future__ import annotations
+
+DEFAULT_LANGUAGE = "vi"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "source": {
+        "vi": "Nguồn: {title} · cập nhật {date}",
+        "en": "Source: {title} · checked {date}",
+    },
+    "unverified": {
+        "vi": "Lưu ý: một số chi tiết đang được xác minh lại với văn bản gốc.",
+        "en": "Note: some details are still being re-checked against the official text.",
+    },
+    "ask_which_service": {
+        "vi": "Bạn muốn hỏi về thủ tục nào? Bạn có thể chọn một thủ tục dưới đây hoặc gõ tên thủ tục.",
+        "en": "Which service are you asking about? Pick one below or type its name.",
+    },
+    "did_you_mean": {
+        "vi": "Bạn muốn hỏi thủ tục nào trong các thủ tục sau?",
+        "en": "Which of these services do you mean?",
+    },
+    "documents": {"vi": "Hồ sơ cần chuẩn bị", "en": "Documents you need"},
+    "steps": {"vi": "Các bước nộp trực tuyến", "en": "Steps to file online"},
+    "fee": {"vi": "Lệ phí", "en": "Fee"},
+    "fee_offline": {"vi": "nộp trực tiếp: {amount}", "en": "filed in person: {amount}"},
+    "fee_online": {"vi": "nộp trực tuyến: {amount}", "en": "filed online: {amount}"},
+    "fee_free": {"vi": "miễn phí", "en": "free of charge"},
+    "fee_unknown": {
+        "vi": "Chưa có thông tin lệ phí đã kiểm chứng cho thủ tục này.",
+        "en": "We have no verified fee information for this service yet.",
+    },
+    "reduction": {
+        "vi": "Đang áp dụng: {what} theo {document}{until}.",
+        "en": "Currently applies: {what} under {document}{until}.",
+    },
+    "until": {"vi": ", hiệu lực đến {date}", "en": ", valid until {date}"},
+    "processing_time": {"vi": "Thời gian giải quyết", "en": "Processing time"},
+    "where_to_file": {"vi": "Nộp hồ sơ ở đâu", "en": "Where to file"},
+    "agency": {"vi": "Cơ quan giải quyết", "en": "Handled by"},
+    "end_to_end": {
+        "vi": "Thủ tục này làm được trực tuyến toàn trình.",
+        "en": "This service can be completed fully online.",
+    },
+    "partial": {
+        "vi": "Thủ tục này chỉ làm trực tuyến một phần (có bước phải đến trực tiếp).",
+        "en": "This service is only partly online (some steps are in person).",
+    },
+    "portal": {"vi": "Nộp tại", "en": "File at"},
+    "no_info": {
+        "vi": "Mình chưa có thông tin này cho thủ tục {service}.",
+        "en": "I don't have this information for {service} yet.",
+    },
+    "button_fee": {"vi": "Lệ phí", "en": "Fee"},
+    "button_documents": {"vi": "Hồ sơ cần có", "en": "Documents"},
+    "button_time": {"vi": "Thời gian", "en": "Processing time"},
+    "button_more": {"vi": "Xem thêm", "en": "More"},
+    "guide_missing": {
+        "vi": "Mình chưa có hướng dẫn cho nội dung này.",
+        "en": "I don't have a guide for this yet.",
+    },
+    "fallback": {
+        "vi": (
+            "Xin lỗi, mình chưa trả lời được câu hỏi này. Câu hỏi đã được ghi lại để cán bộ bổ sung. "
+            "Mình có thể giúp về tài khoản VNeID, các thủ tục phổ biến (hộ chiếu, khai sinh, "
+            "cư trú, lý lịch tư pháp, giấy phép lái xe...) và lệ phí khi nộp trực tuyến. "
+            "Cần hỗ trợ ngay, bạn gọi tổng đài {hotline}."
+        ),
+        "en": (
+            "Sorry, I can't answer that yet. Your question has been recorded so staff can add the answer. "
+            "I can help with VNeID accounts, popular public services (passport, birth registration, "
+            "residence, criminal record certificate, driving licence...) and online filing fees. "
+            "For urgent help call {hotline}."
+        ),
+    },
+    "fallback_vneid": {"vi": "Đăng nhập VNeID", "en": "VNeID login"},
+    "fallback_passport": {"vi": "Làm hộ chiếu", "en": "Passport"},
+}
+
+
+def t(key: str, language: str | None, **values: object) -> str:
+    templates = MESSAGES[key]
+    template = templates.get(language or DEFAULT_LANGUAGE) or templates[DEFAULT_LANGUAGE]
+    return template.format(**values)
+
+
+def localised(value: dict | None, language: str | None) -> object:
+    """Pick a language from a {"vi": ..., "en": ...} field, falling back to Vietnamese."""
+    if not value:
+        return None
+    return value.get(language or DEFAULT_LANGUAGE) or value.get(DEFAULT_LANGUAGE)

@@ -1,0 +1,46 @@
+"""VNeID help: one guide per topic, picked by the intent (vneid_login -> guide `vneid_login`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import bullet_list, button, language_of, source_line
+from actions.i18n import localised, t
+from core.catalogue import get_guide
+from core.db import session_scope
+
+
+class ActionVneidGuide(Action):
+    def name(self) -> str:
+        return "action_vneid_guide"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        language = language_of(tracker)
+        intent = tracker.latest_message.get("intent", {}).get("name") or ""
+        entities = {e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities", [])}
+        show_more = entities.get("detail") == "more"
+        topic = entities.get("guide") or intent
+        with session_scope() as session:
+            guide = get_guide(session, topic)
+            if guide is None:
+                dispatcher.utter_message(text=t("guide_missing", language))
+                return []
+            lines = [str(localised(guide.title, language)).upper()]
+            summary = localised(guide.summary, language)
+            if summary:
+                lines.append(str(summary))
+            lines.append(bullet_list(localised(guide.steps, language)))  # type: ignore[arg-type]
+            more = localised(guide.more, language)
+            if show_more and more:
+                lines.append("\n".join(f"• {item}" for item in more))  # type: ignore[union-attr]
+            lines.append(source_line(guide, language))
+            buttons = []
+            if more and not show_more:
+                buttons.append(button(t("button_more", language), intent or topic, guide=guide.slug, detail="more"))
+            dispatcher.utter_message(text="\n\n".join(line for line in lines if line), buttons=buttons)
+        return []
