@@ -1,0 +1,66 @@
+"""FastAPI application: chat API, health checks and the chat page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.routers import chat, health
+from api.services.rasa_client import RasaClient
+from core.logging import configure_logging
+from core.settings import PROJECT_ROOT, get_settings
+
+WEB_ROOT: Path = PROJECT_ROOT / "web"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds)
+    yield
+    await app.state.rasa.aclose()
+
+
+async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 with a readable message; the offending input is not echoed back."""
+    errors = [
+        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
+        for error in exc.errors()
+    ]
+    if any(error["type"] == "json_invalid" for error in errors):
+        message = "Request body is not valid JSON."
+    else:
+        message = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'] if part != 'body') or 'body'}: {error['msg']}"
+            for error in errors
+        )
+    return JSONResponse(status_code=422, content={"detail": errors, "message": message})
+
+
+def create_app() -> FastAPI:
+    configure_logging()
+    app = FastAPI(
+        title="dvc-assistant API",
+        version="0.1.0",
+        description="Virtual assistant for Vietnam's online public services (DVCTT).",
+        lifespan=lifespan,
+    )
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.include_router(chat.router)
+    app.include_router(health.router)
+    app.mount("/static/chat", StaticFiles(directory=WEB_ROOT / "chat"), name="chat-static")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(WEB_ROOT / "chat" / "index.html")
+
+    return app
+
+
+app = create_app()

@@ -1,0 +1,62 @@
+"""Talks to the Rasa server: its REST channel for messages, its token-protected HTTP API for status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from api.schemas import ButtonOut, Reply
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa could not be reached or answered with an error."""
+
+
+class RasaClient:
+    def __init__(self, base_url: str, token: str, timeout: float) -> None:
+        self._token = token
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def send(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
+        try:
+            response = await self._http.post(
+                "/webhooks/rest/webhook",
+                json={"sender": sender_id, "message": text, "metadata": metadata},
+            )
+            response.raise_for_status()
+            messages = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        if not isinstance(messages, list):
+            raise RasaUnavailable("unexpected answer from Rasa")
+        return to_replies(messages)
+
+    async def status(self) -> dict[str, Any]:
+        response = await self._http.get("/status", params={"token": self._token}, timeout=3.0)
+        response.raise_for_status()
+        return response.json()
+
+
+def to_replies(messages: list[dict[str, Any]]) -> list[Reply]:
+    """Rasa REST messages -> our reply format (text + quick-reply buttons; images become links)."""
+    replies: list[Reply] = []
+    for message in messages:
+        text = message.get("text") or ""
+        if message.get("image"):
+            text = f"{text}\n{message['image']}".strip()
+        buttons = [
+            ButtonOut(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in message.get("buttons") or []
+            if b.get("payload")
+        ]
+        if not text and not buttons:
+            continue
+        if not text and buttons and replies:
+            replies[-1].buttons.extend(buttons)
+            continue
+        replies.append(Reply(text=text, buttons=buttons))
+    return replies
