@@ -1,0 +1,135 @@
+"""The real stack: trained model, Rasa server, action server and API, on one SQLite database.
+
+Asks Vietnamese questions through POST /api/chat and checks the answers' content and the
+unresolved log. Nothing here is mocked.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from core.models import UnresolvedQuestion
+from tests.support.stack import MODEL, ROOT, Stack
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does it)")
+    workdir = tmp_path_factory.mktemp("stack")
+    running = Stack(workdir=workdir, database_url=f"sqlite:///{workdir / 'app.db'}")
+    env = running.env()
+    python = str(ROOT / ".venv" / "bin" / "python")
+    for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
+        subprocess.run([python, "-m", "core.cli", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    try:
+        running.start_all()
+        yield running
+    finally:
+        running.stop_all()
+
+
+def ask(stack: Stack, text: str, sender: str | None = None) -> httpx.Response:
+    return httpx.post(
+        f"{stack.api_url}/api/chat",
+        json={"sender_id": sender or f"test-{uuid.uuid4().hex[:12]}", "text": text},
+        timeout=60,
+    )
+
+
+def reply_text(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text
+    return "\n".join(reply["text"] for reply in response.json()["replies"])
+
+
+def unresolved(stack: Stack) -> list[UnresolvedQuestion]:
+    engine = create_engine(stack.database_url)
+    try:
+        with Session(engine) as session:
+            return list(session.scalars(select(UnresolvedQuestion).order_by(UnresolvedQuestion.id)))
+    finally:
+        engine.dispose()
+
+
+def test_health_is_ok_when_everything_runs(stack: Stack) -> None:
+    response = httpx.get(f"{stack.api_url}/health", timeout=10)
+    assert response.status_code == 200, response.text
+    assert {name: part["status"] for name, part in response.json()["components"].items()} == {
+        "db": "ok", "rasa": "ok", "actions": "ok",
+    }
+
+
+def test_rasa_http_api_requires_the_token(stack: Stack) -> None:
+    assert httpx.get(f"{stack.rasa_url}/status", timeout=10).status_code == 401
+    assert httpx.get(f"{stack.rasa_url}/status", params={"token": stack.token}, timeout=10).status_code == 200
+
+
+def test_greeting(stack: Stack) -> None:
+    assert "Xin chào" in reply_text(ask(stack, "Xin chào"))
+
+
+def test_vneid_login_guide(stack: Stack) -> None:
+    text = reply_text(ask(stack, "Làm sao đăng nhập VNeID?"))
+    assert "VNEID" in text.upper() and "đăng nhập" in text.lower()
+    assert "Nguồn:" in text and "cập nhật" in text
+
+
+def test_passport_fee(stack: Stack) -> None:
+    text = reply_text(ask(stack, "Lệ phí làm hộ chiếu bao nhiêu?"))
+    assert "HỘ CHIẾU" in text
+    assert "200.000 đồng" in text
+    assert "Nguồn:" in text
+
+
+def test_follow_up_keeps_the_service(stack: Stack) -> None:
+    sender = f"test-{uuid.uuid4().hex[:12]}"
+    first = reply_text(ask(stack, "Thủ tục làm hộ chiếu online thế nào?", sender))
+    assert "HỘ CHIẾU" in first and "VNeID" in first
+    follow_up = reply_text(ask(stack, "còn lệ phí thì sao?", sender))
+    assert "HỘ CHIẾU" in follow_up and "200.000 đồng" in follow_up
+
+
+def test_missing_fact_is_said_plainly_and_logged(stack: Stack) -> None:
+    """The criminal record fee is not in the catalogue yet (no verified source): no guess."""
+    before = len(unresolved(stack))
+    text = reply_text(ask(stack, "Xin phiếu lý lịch tư pháp mất bao nhiêu tiền?"))
+    assert "LÝ LỊCH TƯ PHÁP" in text and "Chưa có thông tin lệ phí" in text
+    assert [r.reason for r in unresolved(stack)[before:]] == ["missing_content"]
+
+
+def test_out_of_scope_is_answered_politely_and_logged_redacted(stack: Stack) -> None:
+    sender = f"test-{uuid.uuid4().hex[:12]}"
+    before = len(unresolved(stack))
+    text = reply_text(ask(stack, "Giá vàng SJC hôm nay bao nhiêu? Gọi tôi 0912345678 nhé", sender))
+    assert "Xin lỗi" in text and "ghi lại" in text
+    rows = unresolved(stack)[before:]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.reason in {"out_of_scope", "nlu_fallback"}
+    assert "0912345678" not in row.text and "[SĐT]" in row.text
+    assert "vàng" in row.text
+    assert row.sender_hash != sender and sender not in row.sender_hash
+    assert row.intents and {"name", "confidence"} <= set(row.intents[0])
+
+
+def test_rasa_down_is_503_and_the_message_is_kept(stack: Stack) -> None:
+    """Last test of the module: stops Rasa for real."""
+    stack.stop("rasa")
+    before = len(unresolved(stack))
+    response = ask(stack, "Lệ phí đăng ký tạm trú bao nhiêu?")
+    assert response.status_code == 503
+    assert "gián đoạn" in response.json()["replies"][0]["text"]
+    rows = unresolved(stack)[before:]
+    assert [r.reason for r in rows] == ["rasa_unavailable"]
+    assert rows[0].text == "Lệ phí đăng ký tạm trú bao nhiêu?"
+    health = httpx.get(f"{stack.api_url}/health", timeout=10)
+    assert health.status_code == 503 and health.json()["components"]["rasa"]["status"] == "down"
