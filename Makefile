@@ -16,7 +16,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup env db train run test test-rasa test-app lock clean
+.PHONY: help setup env db train run test test-rasa test-app browsers lock clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,13 +56,16 @@ run: setup db train ## Set up, train, and start actions + Rasa + API on http://1
 	@echo "Starting: API http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055). Ctrl-C stops all."
 	$(APP_VENV)/bin/honcho start --env .env --procfile Procfile
 
+browsers: ## Install Debian's Chromium for the browser tests if missing
+	scripts/ensure-chromium.sh
+
 test-rasa: $(RASA_VENV)/.installed
 	$(RASA_PY) -m pytest -q tests/rasa_runtime
 
 test-app: $(APP_VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
 	$(APP_PY) -m pytest -q tests/unit tests/integration
 
-test: setup train test-rasa test-app ## Set up, train if needed, run all tests
+test: setup train browsers test-rasa test-app ## Set up, train if needed, run all tests
 
 lock: ## Re-resolve both environments and rewrite the lock files
 	rm -rf /tmp/dvc-lock-app /tmp/dvc-lock-rasa

@@ -31,13 +31,14 @@ class ActionVneidGuide(Action):
                 dispatcher.utter_message(text=t("guide_missing", language))
                 return []
             lines = [str(localised(guide.title, language)).upper()]
-            summary = localised(guide.summary, language)
-            if summary:
-                lines.append(str(summary))
-            lines.append(bullet_list(localised(guide.steps, language)))  # type: ignore[arg-type]
             more = localised(guide.more, language)
             if show_more and more:
                 lines.append("\n".join(f"• {item}" for item in more))  # type: ignore[union-attr]
+            else:
+                summary = localised(guide.summary, language)
+                if summary:
+                    lines.append(str(summary))
+                lines.append(bullet_list(localised(guide.steps, language)))  # type: ignore[arg-type]
             lines.append(source_line(guide, language))
             buttons = []
             if more and not show_more:

@@ -29,7 +29,7 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = "heads") -> None:
     """Apply migrations (creates the database if it does not exist)."""
     command.upgrade(alembic_config(), revision)
 

@@ -32,7 +32,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SENDER_HASH_KEY", "test-key")
     _reset_caches()
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")
     yield url
     from core.db import get_engine
 
@@ -56,3 +56,25 @@ def _no_leaking_env(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests never talk to a developer's running services by accident.
     for name in ("RASA_URL", "ACTION_SERVER_URL"):
         monkeypatch.setenv(name, os.environ.get(f"TEST_{name}", "http://127.0.0.1:9"))
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """A headless Debian Chromium driven by Playwright, shared by the browser tests."""
+    from tests.support.browser import chromium
+
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real assistant (actions + Rasa + API) on a fresh SQLite database, shared by tests
+    that only talk to it. Tests that stop processes start their own with `start_stack`."""
+    from tests.support.stack import start_stack
+
+    running = start_stack(tmp_path_factory.mktemp("stack"))
+    try:
+        yield running
+    finally:
+        running.stop_all()

@@ -6,9 +6,9 @@ unresolved log. Nothing here is mocked.
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,23 +16,16 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from core.models import UnresolvedQuestion
-from tests.support.stack import MODEL, ROOT, Stack
+from tests.support.stack import Stack, start_stack
 
 pytestmark = pytest.mark.timeout(600)
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does it)")
-    workdir = tmp_path_factory.mktemp("stack")
-    running = Stack(workdir=workdir, database_url=f"sqlite:///{workdir / 'app.db'}")
-    env = running.env()
-    python = str(ROOT / ".venv" / "bin" / "python")
-    for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
-        subprocess.run([python, "-m", "core.cli", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+@pytest.fixture()
+def private_stack(tmp_path: Path) -> Iterator[Stack]:
+    """A stack of its own, for a test that stops one of its processes."""
+    running = start_stack(tmp_path)
     try:
-        running.start_all()
         yield running
     finally:
         running.stop_all()
@@ -121,8 +114,8 @@ def test_out_of_scope_is_answered_politely_and_logged_redacted(stack: Stack) -> 
     assert row.intents and {"name", "confidence"} <= set(row.intents[0])
 
 
-def test_rasa_down_is_503_and_the_message_is_kept(stack: Stack) -> None:
-    """Last test of the module: stops Rasa for real."""
+def test_rasa_down_is_503_and_the_message_is_kept(private_stack: Stack) -> None:
+    stack = private_stack
     stack.stop("rasa")
     before = len(unresolved(stack))
     response = ask(stack, "Lệ phí đăng ký tạm trú bao nhiêu?")

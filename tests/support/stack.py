@@ -133,3 +133,20 @@ class Stack:
     def stop_all(self) -> None:
         for name in list(self.processes):
             self.stop(name)
+
+
+def start_stack(workdir: Path) -> Stack:
+    """Migrate and seed a fresh SQLite database in `workdir`, then start all three processes."""
+    if not MODEL.exists():
+        raise RuntimeError(f"no trained model at {MODEL}: run `make train` (make test does it)")
+    running = Stack(workdir=workdir, database_url=f"sqlite:///{workdir / 'app.db'}")
+    for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
+        subprocess.run(
+            [str(APP_PY), "-m", "core.cli", *args], cwd=ROOT, env=running.env(), check=True, capture_output=True
+        )
+    try:
+        running.start_all()
+    except Exception:
+        running.stop_all()
+        raise
+    return running
