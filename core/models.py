@@ -101,3 +101,27 @@ class UnresolvedQuestion(Base):
     intents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     language: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    # The bot's answer, for feedback on a reply (redacted like the question).
+    bot_reply: Mapped[str | None] = mapped_column(Text)
+
+
+class ChatExchange(Base):
+    """One user message and the outcome, for analytics. Text is redacted; the sender is a keyed hash."""
+
+    __tablename__ = "chat_exchanges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(40), index=True)
+    sender_hash: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # answered | fallback | no_reply | rasa_unavailable
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    intent: Mapped[str | None] = mapped_column(String(80), index=True)
+    confidence: Mapped[float | None] = mapped_column()
+    service: Mapped[str | None] = mapped_column(String(80), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)

@@ -40,7 +40,7 @@ async def chat(
     if not body.text.strip():
         raise HTTPException(422, "text must not be empty")
     try:
-        return await handle_message(rasa, body)
+        return await handle_message(rasa, body.sender_id, body.text, body.channel.value)
     except ChatUnavailable:
         message = UNAVAILABLE_VI.format(hotline=settings.hotline)
         return JSONResponse(

@@ -1,13 +1,21 @@
-"""Chat use case: forward a message to Rasa; whatever happens, the user's words are not lost."""
+"""Chat use case: forward a message to Rasa; whatever happens, the user's words are not lost.
+
+Personal data is redacted here, at the edge: Rasa, its tracker store, the logs and the
+analytics only ever see the redacted text.
+"""
 
 from __future__ import annotations
+
+import time
 
 import structlog
 from starlette.concurrency import run_in_threadpool
 
-from api.schemas import ChatRequest, ChatResponse, Reply
-from api.services.rasa_client import RasaClient, RasaUnavailable
+from api.schemas import ChatResponse, Reply
+from api.services.rasa_client import RasaClient, RasaUnavailable, Turn
+from core.analytics import record_exchange
 from core.db import session_scope
+from core.privacy import redact
 from core.unresolved import log_unresolved
 
 logger = structlog.get_logger(__name__)
@@ -23,25 +31,38 @@ class ChatUnavailable(RuntimeError):
     """Rasa is unreachable; the message has been logged."""
 
 
-def record_unanswered(request: ChatRequest, reason: str) -> None:
+def _record(sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int) -> None:
     with session_scope() as session:
-        log_unresolved(
+        if status in {"rasa_unavailable", "no_reply"}:
+            log_unresolved(session, text=text, sender_id=sender_id, channel=channel, reason=status)
+        record_exchange(
             session,
-            text=request.text,
-            sender_id=request.sender_id,
-            channel=request.channel.value,
-            reason=reason,
+            text=text,
+            sender_id=sender_id,
+            channel=channel,
+            status=status,
+            intent=turn.intent if turn else None,
+            confidence=turn.confidence if turn else None,
+            service=(turn.slots.get("service") if turn else None),
+            language=(turn.slots.get("language") if turn else None),
+            reply_count=len(turn.replies) if turn else 0,
+            latency_ms=latency_ms,
         )
 
 
-async def handle_message(rasa: RasaClient, request: ChatRequest) -> ChatResponse:
+async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: str) -> ChatResponse:
+    """Send `text` to the assistant as `sender_id` on `channel`; record the exchange."""
+    safe_text = redact(text)
+    started = time.perf_counter()
     try:
-        replies = await rasa.send(request.sender_id, request.text, {"channel": request.channel.value})
+        turn = await rasa.send(sender_id, safe_text, channel, {"channel": channel})
     except RasaUnavailable as exc:
-        logger.warning("rasa_unavailable", error=str(exc), channel=request.channel.value)
-        await run_in_threadpool(record_unanswered, request, "rasa_unavailable")
+        logger.warning("rasa_unavailable", error=str(exc), channel=channel)
+        elapsed = int((time.perf_counter() - started) * 1000)
+        await run_in_threadpool(_record, sender_id, safe_text, channel, "rasa_unavailable", None, elapsed)
         raise ChatUnavailable from exc
-    if not replies:
-        await run_in_threadpool(record_unanswered, request, "no_reply")
-        replies = [Reply(text=NO_REPLY_VI)]
+    elapsed = int((time.perf_counter() - started) * 1000)
+    status = "answered" if turn.replies else "no_reply"
+    await run_in_threadpool(_record, sender_id, safe_text, channel, status, turn, elapsed)
+    replies = turn.replies or [Reply(text=NO_REPLY_VI)]
     return ChatResponse(replies=replies)

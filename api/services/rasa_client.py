@@ -1,7 +1,8 @@
-"""Talks to the Rasa server: its REST channel for messages, its token-protected HTTP API for status."""
+"""Talks to the Rasa server: our `api` input channel for messages, the token-protected HTTP API for status."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -13,6 +14,16 @@ class RasaUnavailable(RuntimeError):
     """Rasa could not be reached or answered with an error."""
 
 
+@dataclass
+class Turn:
+    """What Rasa answered to one message, and what it understood."""
+
+    replies: list[Reply]
+    intent: str | None = None
+    confidence: float | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+
+
 class RasaClient:
     def __init__(self, base_url: str, token: str, timeout: float) -> None:
         self._token = token
@@ -21,19 +32,25 @@ class RasaClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def send(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
+    async def send(self, sender_id: str, text: str, channel: str, metadata: dict[str, Any]) -> Turn:
         try:
             response = await self._http.post(
-                "/webhooks/rest/webhook",
-                json={"sender": sender_id, "message": text, "metadata": metadata},
+                "/webhooks/api/webhook",
+                json={"sender": sender_id, "message": text, "input_channel": channel, "metadata": metadata},
             )
             response.raise_for_status()
-            messages = response.json()
+            body = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
-        if not isinstance(messages, list):
+        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             raise RasaUnavailable("unexpected answer from Rasa")
-        return to_replies(messages)
+        intent = body.get("intent") or {}
+        return Turn(
+            replies=to_replies(body["messages"]),
+            intent=intent.get("name"),
+            confidence=intent.get("confidence"),
+            slots=body.get("slots") or {},
+        )
 
     async def status(self) -> dict[str, Any]:
         response = await self._http.get("/status", params={"token": self._token}, timeout=3.0)
@@ -42,7 +59,7 @@ class RasaClient:
 
 
 def to_replies(messages: list[dict[str, Any]]) -> list[Reply]:
-    """Rasa REST messages -> our reply format (text + quick-reply buttons; images become links)."""
+    """Rasa bot messages -> our reply format (text + quick-reply buttons; images become links)."""
     replies: list[Reply] = []
     for message in messages:
         text = message.get("text") or ""

@@ -1,8 +1,8 @@
-"""initial catalogue and unresolved log
+"""initial schema
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 06:10:35.349384
+Create Date: 2026-11-23 06:21:01.337744
 """
 
 from __future__ import annotations
@@ -19,6 +19,29 @@ depends_on = None
 
 def upgrade() -> None:
   
+    op.create_table('chat_exchanges',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('channel', sa.String(length=40), nullable=False),
+    sa.Column('sender_hash', sa.String(length=64), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('intent', sa.String(length=80), nullable=True),
+    sa.Column('confidence', sa.Float(), nullable=True),
+    sa.Column('service', sa.String(length=80), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=True),
+    sa.Column('reply_count', sa.Integer(), nullable=False),
+    sa.Column('latency_ms', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('chat_exchanges', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chat_exchanges_channel'), ['channel'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chat_exchanges_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chat_exchanges_intent'), ['intent'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chat_exchanges_sender_hash'), ['sender_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chat_exchanges_service'), ['service'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chat_exchanges_status'), ['status'], unique=False)
+
     op.create_table('guides',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
@@ -79,6 +102,7 @@ def upgrade() -> None:
     sa.Column('intents', sa.JSON(), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('bot_reply', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('unresolved_questions', schema=None) as batch_op:
@@ -139,4 +163,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_guides_slug'))
 
     op.drop_table('guides')
+    with op.batch_alter_table('chat_exchanges', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chat_exchanges_status'))
+        batch_op.drop_index(batch_op.f('ix_chat_exchanges_service'))
+        batch_op.drop_index(batch_op.f('ix_chat_exchanges_sender_hash'))
+        batch_op.drop_index(batch_op.f('ix_chat_exchanges_intent'))
+        batch_op.drop_index(batch_op.f('ix_chat_exchanges_created_at'))
+        batch_op.drop_index(batch_op.f('ix_chat_exchanges_channel'))
+
+    op.drop_table('chat_exchanges')
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from core.models import UnresolvedQuestion
+from core.models import ChatExchange, UnresolvedQuestion
 from tests.support.stack import Stack, start_stack
 
 pytestmark = pytest.mark.timeout(600)
@@ -112,6 +112,27 @@ def test_out_of_scope_is_answered_politely_and_logged_redacted(stack: Stack) -> 
     assert "vàng" in row.text
     assert row.sender_hash != sender and sender not in row.sender_hash
     assert row.intents and {"name", "confidence"} <= set(row.intents[0])
+    # Redacted at the edge: Rasa's tracker never saw the number either.
+    tracker = httpx.get(
+        f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": stack.token}, timeout=10
+    ).json()
+    assert "0912345678" not in str(tracker) and "[SĐT]" in tracker["latest_message"]["text"]
+    assert tracker["latest_input_channel"] == "web"
+
+
+def test_every_exchange_is_recorded_for_analytics(stack: Stack) -> None:
+    sender = f"test-{uuid.uuid4().hex[:12]}"
+    reply_text(ask(stack, "Lệ phí làm hộ chiếu bao nhiêu?", sender))
+    engine = create_engine(stack.database_url)
+    try:
+        with Session(engine) as session:
+            rows = list(session.scalars(select(ChatExchange).order_by(ChatExchange.id.desc()).limit(1)))
+    finally:
+        engine.dispose()
+    row = rows[0]
+    assert (row.channel, row.status, row.intent, row.service) == ("web", "answered", "ask_fee", "passport")
+    assert row.confidence and row.confidence > 0.5 and row.reply_count == 1
+    assert row.sender_hash != sender
 
 
 def test_rasa_down_is_503_and_the_message_is_kept(private_stack: Stack) -> None:

@@ -1,0 +1,75 @@
+"""Input channel for our web API: the REST channel plus what the NLU understood.
+
+POST /webhooks/api/webhook with {"sender", "message", "input_channel", "metadata"} answers
+{"messages": [...], "intent": {...}, "entities": [...], "slots": {...}} so that the API can
+record analytics (intent, confidence, service, language) without a second NLU call.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+REPORTED_SLOTS = ("service", "aspect", "province", "language")
+
+
+class ApiInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "api"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("api_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = request.json if isinstance(request.json, dict) else {}
+            sender_id = body.get("sender")
+            text = body.get("message")
+            if not isinstance(sender_id, str) or not isinstance(text, str):
+                return response.json({"error": "sender and message must be strings"}, status=400)
+            collector = CollectingOutputChannel()
+            await on_new_message(
+                UserMessage(
+                    text,
+                    collector,
+                    sender_id,
+                    input_channel=str(body.get("input_channel") or self.name()),
+                    metadata=body.get("metadata") or {},
+                )
+            )
+            return response.json({"messages": collector.messages, **await understood(request, sender_id)})
+
+        return webhook
+
+
+async def understood(request: Request, sender_id: Text) -> Dict[Text, Any]:
+    """The intent, entities and key slots after this turn (empty if the tracker is unavailable)."""
+    try:
+        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender_id)
+    except Exception:  # analytics must never break a reply
+        logger.exception("could not read the tracker of this turn")
+        tracker = None
+    if tracker is None:
+        return {"intent": None, "entities": [], "slots": {}}
+    latest = tracker.latest_message
+    return {
+        "intent": latest.intent if latest else None,
+        "entities": [
+            {key: entity.get(key) for key in ("entity", "value", "extractor")}
+            for entity in (latest.entities if latest else [])
+        ],
+        "slots": {name: tracker.get_slot(name) for name in REPORTED_SLOTS if name in tracker.slots},
+    }
