@@ -42,6 +42,9 @@ class Reply(BaseModel):
 
 class ChatResponse(BaseModel):
     replies: list[Reply]
+    exchange_id: int | None = Field(
+        default=None, description="Id of this exchange, to attach feedback (👍/👎) to the answer."
+    )
 
 
 class ErrorResponse(BaseModel):

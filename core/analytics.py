@@ -23,6 +23,7 @@ def record_exchange(
     service: str | None = None,
     language: str | None = None,
     reply_count: int = 0,
+    reply_text: str | None = None,
     latency_ms: int | None = None,
 ) -> ChatExchange:
     if status == "answered" and intent in FALLBACK_INTENTS:
@@ -37,6 +38,7 @@ def record_exchange(
         service=service,
         language=language,
         reply_count=reply_count,
+        reply_text=reply_text[:MAX_STORED_CHARS] if reply_text else None,
         latency_ms=latency_ms,
     )
     session.add(row)

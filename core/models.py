@@ -124,4 +124,5 @@ class ChatExchange(Base):
     service: Mapped[str | None] = mapped_column(String(80), index=True)
     language: Mapped[str | None] = mapped_column(String(8))
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    reply_text: Mapped[str | None] = mapped_column(Text)  # the bot's answer (no user data in it)
     latency_ms: Mapped[int | None] = mapped_column(Integer)

@@ -31,11 +31,14 @@ class ChatUnavailable(RuntimeError):
     """Rasa is unreachable; the message has been logged."""
 
 
-def _record(sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int) -> None:
+def _record(
+    sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int
+) -> int:
+    """Store the exchange (and the unresolved question, if any); return the exchange id."""
     with session_scope() as session:
         if status in {"rasa_unavailable", "no_reply"}:
             log_unresolved(session, text=text, sender_id=sender_id, channel=channel, reason=status)
-        record_exchange(
+        exchange = record_exchange(
             session,
             text=text,
             sender_id=sender_id,
@@ -46,8 +49,10 @@ def _record(sender_id: str, text: str, channel: str, status: str, turn: Turn | N
             service=(turn.slots.get("service") if turn else None),
             language=(turn.slots.get("language") if turn else None),
             reply_count=len(turn.replies) if turn else 0,
+            reply_text="\n\n".join(r.text for r in turn.replies) if turn else None,
             latency_ms=latency_ms,
         )
+        return exchange.id
 
 
 async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: str) -> ChatResponse:
@@ -63,6 +68,6 @@ async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: s
         raise ChatUnavailable from exc
     elapsed = int((time.perf_counter() - started) * 1000)
     status = "answered" if turn.replies else "no_reply"
-    await run_in_threadpool(_record, sender_id, safe_text, channel, status, turn, elapsed)
+    exchange_id = await run_in_threadpool(_record, sender_id, safe_text, channel, status, turn, elapsed)
     replies = turn.replies or [Reply(text=NO_REPLY_VI)]
-    return ChatResponse(replies=replies)
+    return ChatResponse(replies=replies, exchange_id=exchange_id)

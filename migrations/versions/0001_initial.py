@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 06:21:01.337744
+Create Date: 2026-11-23 06:22:17.827592
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('service', sa.String(length=80), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('reply_count', sa.Integer(), nullable=False),
+    sa.Column('reply_text', sa.Text(), nullable=True),
     sa.Column('latency_ms', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )

@@ -132,6 +132,7 @@ def test_every_exchange_is_recorded_for_analytics(stack: Stack) -> None:
     row = rows[0]
     assert (row.channel, row.status, row.intent, row.service) == ("web", "answered", "ask_fee", "passport")
     assert row.confidence and row.confidence > 0.5 and row.reply_count == 1
+    assert row.reply_text and "200.000 đồng" in row.reply_text
     assert row.sender_hash != sender
 
 
