@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.routers import chat, health
+from api.routers import feedback, widget
 from api.services.rasa_client import RasaClient
 from core.logging import configure_logging
 from core.settings import PROJECT_ROOT, get_settings
@@ -54,6 +55,9 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.include_router(chat.router)
     app.include_router(health.router)
+    app.include_router(feedback.router)
+    app.include_router(widget.router)
+    app.add_middleware(widget.WidgetCORS)
     app.mount("/static/chat", StaticFiles(directory=WEB_ROOT / "chat"), name="chat-static")
 
     @app.get("/", include_in_schema=False)

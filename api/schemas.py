@@ -62,3 +62,33 @@ class ComponentHealth(BaseModel):
 class HealthReport(BaseModel):
     status: Literal["ok", "down"]
     components: dict[str, ComponentHealth]
+
+
+class FeedbackRequest(BaseModel):
+    """A 👍/👎 on the answer to one exchange (`exchange_id` from ChatResponse)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"exchange_id": 42, "sender_id": "b7f1c2d0-web", "rating": "down"}]},
+    )
+
+    exchange_id: int = Field(ge=1, description="`exchange_id` of the ChatResponse being rated.")
+    sender_id: str = Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9_.:@-]+$",
+        description="The sender_id that sent the message; only its sender may rate an answer.",
+    )
+    rating: Literal["up", "down"] = Field(description='"up" (helpful) or "down" (not helpful: queued for staff).')
+    comment: str | None = Field(
+        default=None, max_length=500, description="Optional remark, at most 500 characters; personal data is redacted."
+    )
+
+
+class FeedbackResponse(BaseModel):
+    id: int
+    exchange_id: int
+    rating: Literal["up", "down"]
+    channel: str = Field(description="Channel of the rated exchange (web, widget, zalo_miniapp...).")
+    queued_as_unresolved: bool = Field(description="True when the exchange is in the unresolved queue for staff.")
+    updated: bool = Field(description="True when this vote replaced an earlier vote on the same exchange.")

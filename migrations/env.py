@@ -8,6 +8,7 @@ from alembic import context
 
 from core.db import make_engine
 from core.models import Base
+import core.feedback  # noqa: F401
 from core.settings import get_settings
 
 config = context.config
