@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.routers import chat, health
+from api.routers import catalogue, zalo
 from api.routers import feedback, widget
 from api.services.rasa_client import RasaClient
 from core.logging import configure_logging
@@ -55,6 +56,10 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.include_router(chat.router)
     app.include_router(health.router)
+    app.include_router(catalogue.router)
+    app.include_router(zalo.router)
+    if (PROJECT_ROOT / "miniapp" / "dist" / "index.html").exists():  # built by `make miniapp`
+        app.mount("/miniapp", StaticFiles(directory=PROJECT_ROOT / "miniapp" / "dist", html=True), name="miniapp")
     app.include_router(feedback.router)
     app.include_router(widget.router)
     app.add_middleware(widget.WidgetCORS)

@@ -9,6 +9,7 @@ import yaml
 from alembic import command
 from alembic.config import Config
 
+from api.services.zalo.cli import zalo_app
 from core.catalogue_io import CatalogueError, catalogue_files, export_catalogue, import_catalogue, parse_catalogue
 from core.db import session_scope
 from core.settings import PROJECT_ROOT, get_settings
@@ -18,6 +19,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="Service catalogue (YAML files <-> database).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(zalo_app, name="zalo")
 
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "catalogue"
 

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from api.schemas import ChatRequest, ChatResponse, ErrorResponse, Reply
 from api.services.chat import UNAVAILABLE_VI, ChatUnavailable, handle_message
 from api.services.rasa_client import RasaClient
+from api.services.zalo.identity import miniapp_sender
 from core.settings import Settings, get_settings
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -31,6 +32,7 @@ async def chat(
     body: ChatRequest,
     rasa: RasaClient = Depends(get_rasa),
     settings: Settings = Depends(get_settings),
+    zalo_user: str | None = Depends(miniapp_sender),  # "zalo:<id>" when X-Zalo-Access-Token is valid
 ) -> ChatResponse | JSONResponse:
     if len(body.text) > settings.max_message_chars:
         raise HTTPException(
@@ -40,7 +42,7 @@ async def chat(
     if not body.text.strip():
         raise HTTPException(422, "text must not be empty")
     try:
-        return await handle_message(rasa, body.sender_id, body.text, body.channel.value)
+        return await handle_message(rasa, zalo_user or body.sender_id, body.text, body.channel.value)
     except ChatUnavailable:
         message = UNAVAILABLE_VI.format(hotline=settings.hotline)
         return JSONResponse(
