@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.routers import chat, health
+from api.routers import staff as staff_console
 from api.routers import catalogue, zalo
 from api.routers import feedback, widget
 from api.services.rasa_client import RasaClient
@@ -56,6 +57,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.include_router(chat.router)
     app.include_router(health.router)
+    app.include_router(staff_console.router)
     app.include_router(catalogue.router)
     app.include_router(zalo.router)
     if (PROJECT_ROOT / "miniapp" / "dist" / "index.html").exists():  # built by `make miniapp`

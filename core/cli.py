@@ -19,6 +19,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="Service catalogue (YAML files <-> database).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalogue_app, name="catalogue")
+from core.staff import cli as staff_cli  # noqa: E402  (issue 6)
+app.add_typer(staff_cli, name="staff")
 app.add_typer(zalo_app, name="zalo")
 
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "catalogue"

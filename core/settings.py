@@ -23,6 +23,20 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     rasa_timeout_seconds: float = 30.0
     hotline: str = "1900 0368"
+    # Staff console (issue 6). Cookie "Secure" flag: auto (when the request is HTTPS) | true | false.
+    staff_cookie_secure: str = "auto"
+    staff_session_hours: float = 8.0
+    staff_max_failed_logins: int = 5
+    staff_failed_window_minutes: int = 15
+    staff_lockout_minutes: int = 15
+    # Reviewed examples are exported here (as Rasa YAML); training reads data/ plus this folder.
+    staff_export_dir: Path = PROJECT_ROOT / "data" / "nlu" / "reviewed"
+    # Candidate models, evaluation reports and training logs.
+    staff_models_dir: Path = PROJECT_ROOT / "models" / "staff"
+    staff_train_config: Path = PROJECT_ROOT / "config.yml"
+    # The model Rasa serves before the console loads any (used as the first baseline).
+    staff_baseline_model: Path = PROJECT_ROOT / "models" / "dvc.tar.gz"
+    staff_rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
     # Zalo (issue 5). Empty secrets: the OA webhook answers 503 and Mini App tokens are refused.
     zalo_app_id: str = ""
     zalo_oa_secret_key: str = ""  # signs webhook events (X-ZEvent-Signature)

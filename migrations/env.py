@@ -9,6 +9,7 @@ from alembic import context
 from core.db import make_engine
 from core.models import Base
 import core.zalo  # noqa: F401
+import core.staff  # noqa: F401
 import core.feedback  # noqa: F401
 from core.settings import get_settings
 

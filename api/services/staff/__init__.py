@@ -1,0 +1,1 @@
+"""Staff review console use cases (issue 6): auth, inbox, export, training, dashboard."""

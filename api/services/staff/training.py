@@ -1,0 +1,318 @@
+"""Background retraining: train a candidate, evaluate it against the live model on the held-out
+set (bot.evaluate, Rasa env), load it into the running Rasa server only if it is not worse.
+
+One run at a time, in a thread of the API process; state and figures are kept in the database,
+the subprocess output in a log file whose tail the console shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+import httpx
+import structlog
+from sqlalchemy import select
+
+from core.db import session_scope
+from core.review import DOMAIN_FILE, training_data_args
+from core.settings import PROJECT_ROOT, get_settings
+from core.staff import ModelVersion, StaffError, StaffUser, TrainingRun, audit, utcnow
+
+logger = structlog.get_logger(__name__)
+
+RUNNING = ("queued", "training", "evaluating", "loading")
+TOLERANCE = 1e-9
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2",
+                SQLALCHEMY_SILENCE_UBER_WARNING="1")
+
+
+def log_tail(path: str | Path, lines: int = 40) -> list[str]:
+    try:
+        raw = Path(path).read_bytes()[-64_000:].decode("utf-8", errors="replace")
+    except OSError:
+        return []
+    parts = [_ANSI.sub("", part).rstrip() for part in re.split(r"[\r\n]+", raw)]
+    return [part for part in parts if part.strip()][-lines:]
+
+
+def summary(report: dict[str, Any]) -> dict[str, Any]:
+    """The figures kept in the database (the per-message predictions stay in the report file)."""
+    return {key: report.get(key) for key in ("overall", "variants", "parse_ms")}
+
+
+def not_worse(candidate: dict[str, Any], baseline: dict[str, Any]) -> bool:
+    new, old = candidate["overall"], baseline["overall"]
+    return (new["accuracy"] >= old["accuracy"] - TOLERANCE
+            and new["macro_f1"] >= old["macro_f1"] - TOLERANCE)
+
+
+def fingerprint(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{int(stat.st_mtime)}"
+
+
+class RasaAdmin:
+    """Rasa's HTTP API, with the server's token."""
+
+    def __init__(self) -> None:
+        settings = get_settings()
+        self.url = settings.rasa_url.rstrip("/")
+        self.params = {"token": settings.rasa_token} if settings.rasa_token else {}
+
+    def status(self) -> dict[str, Any]:
+        response = httpx.get(f"{self.url}/status", params=self.params, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def load(self, model_path: Path) -> None:
+        response = httpx.put(
+            f"{self.url}/model", params=self.params, json={"model_file": str(model_path)}, timeout=300
+        )
+        if response.status_code not in (200, 204):
+            raise RuntimeError(f"Rasa refused the model ({response.status_code}): {response.text[:300]}")
+        served = self.status().get("model_file")
+        if served != model_path.name:
+            raise RuntimeError(f"Rasa serves {served!r} after loading {model_path.name!r}")
+
+
+def live_model(session: Any) -> Path:
+    """The model Rasa serves, as far as the console knows: the live history entry whose file name
+    Rasa reports, else the configured baseline (models/dvc.tar.gz)."""
+    settings = get_settings()
+    try:
+        served = RasaAdmin().status().get("model_file")
+    except Exception:
+        served = None
+    versions = list(session.scalars(select(ModelVersion).order_by(ModelVersion.id.desc())))
+    for version in versions:
+        if served and Path(version.path).name == served and Path(version.path).exists():
+            return Path(version.path)
+    for version in versions:
+        if version.live and Path(version.path).exists() and not served:
+            return Path(version.path)
+    return Path(settings.staff_baseline_model).resolve()
+
+
+class Trainer:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.active_run: int | None = None
+
+    # -- public ---------------------------------------------------------------------------
+
+    def start(self, *, user_id: int, ip: str | None, config: Path | None = None) -> int:
+        settings = get_settings()
+        config = Path(config or settings.staff_train_config).resolve()
+        if not config.is_file():
+            raise StaffError(f"training config {config} does not exist")
+        with self._lock:
+            with session_scope() as session:
+                self._reap(session)
+                busy = session.scalars(select(TrainingRun).where(TrainingRun.state.in_(RUNNING))).first()
+                if busy is not None:
+                    raise StaffError(f"training run {busy.id} is still {busy.state}")
+                runs_dir = Path(settings.staff_models_dir) / "runs"
+                runs_dir.mkdir(parents=True, exist_ok=True)
+                run = TrainingRun(state="queued", config=str(config), log_path="", started_by=user_id)
+                session.add(run)
+                session.flush()
+                run.log_path = str(runs_dir / f"run-{run.id}-{utcnow():%Y%m%dT%H%M%S}.log")
+                audit(session, actor=session.get(StaffUser, user_id), action="retrain",
+                      target=f"run:{run.id}", details={"config": str(config)}, ip=ip)
+                run_id = run.id
+            self.active_run = run_id
+            self._thread = threading.Thread(target=self._run, args=(run_id,), name=f"staff-train-{run_id}",
+                                            daemon=True)
+            self._thread.start()
+        return run_id
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def load_version(self, *, version_id: int, user_id: int, ip: str | None) -> dict[str, Any]:
+        """Load a model from the history into Rasa (a rollback when it is an older one)."""
+        with session_scope() as session:
+            version = session.get(ModelVersion, version_id)
+            if version is None:
+                raise StaffError(f"no model {version_id}")
+            path = Path(version.path)
+            if not path.is_file():
+                raise StaffError(f"model file {path.name} is missing")
+            previous = next(iter(session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True)))), None)
+        RasaAdmin().load(path)
+        with session_scope() as session:
+            for other in session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True))):
+                other.live = False
+            version = session.get(ModelVersion, version_id)
+            version.live, version.loaded_at = True, utcnow()
+            rollback = previous is not None and previous.id > version_id
+            audit(session, actor=session.get(StaffUser, user_id), action="rollback" if rollback else "model_load",
+                  target=f"model:{version.id}",
+                  details={"file": path.name, "previous": previous.path if previous else None}, ip=ip)
+        return {"loaded": path.name, "rollback": rollback}
+
+    # -- the job ----------------------------------------------------------------------------
+
+    def _reap(self, session: Any) -> None:
+        """Runs left 'running' by a previous process are marked failed."""
+        for run in session.scalars(select(TrainingRun).where(TrainingRun.state.in_(RUNNING))):
+            if run.id != self.active_run or self._thread is None or not self._thread.is_alive():
+                run.state, run.finished_at = "failed", utcnow()
+                run.message = "interrupted (the API restarted)"
+
+    def _set(self, run_id: int, **values: Any) -> None:
+        with session_scope() as session:
+            run = session.get(TrainingRun, run_id)
+            for key, value in values.items():
+                setattr(run, key, value)
+
+    def _log(self, log_path: str, line: str) -> None:
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write(f"[{utcnow():%H:%M:%S}] {line}\n")
+
+    def _subprocess(self, command: list[str], log_path: str, timeout: float = 3600) -> int:
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+            try:
+                return process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                return -9
+
+    def _evaluate(self, model: Path, log_path: str) -> dict[str, Any]:
+        settings = get_settings()
+        out = Path(settings.staff_models_dir) / "reports" / f"{model.name.removesuffix('.tar.gz')}-{fingerprint(model).replace(':', '-')}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self._log(log_path, f"evaluating {model.name} on the held-out set")
+        code = self._subprocess(
+            [str(settings.staff_rasa_python), "-m", "bot.evaluate", "--model", str(model), "--out", str(out)],
+            log_path, timeout=1800,
+        )
+        if code != 0 or not out.is_file():
+            raise RuntimeError(f"evaluation of {model.name} failed (exit {code})")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+    def _baseline(self, log_path: str) -> tuple[Path, dict[str, Any]]:
+        with session_scope() as session:
+            path = live_model(session)
+            version = session.scalars(select(ModelVersion).where(ModelVersion.path == str(path))).first()
+            if version and version.report and version.report.get("fingerprint") == fingerprint(path):
+                self._log(log_path, f"current model {path.name}: figures from the history")
+                return path, version.report
+        report = summary(self._evaluate(path, log_path))
+        report["fingerprint"] = fingerprint(path)
+        with session_scope() as session:
+            version = session.scalars(select(ModelVersion).where(ModelVersion.path == str(path))).first()
+            if version is None:
+                version = ModelVersion(path=str(path), origin="baseline", live=True, loaded_at=None)
+                session.add(version)
+            version.report = report
+            version.accuracy = report["overall"]["accuracy"]
+            version.macro_f1 = report["overall"]["macro_f1"]
+            if not session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True))).first():
+                version.live = True
+        return path, report
+
+    def _run(self, run_id: int) -> None:
+        settings = get_settings()
+        with session_scope() as session:
+            run = session.get(TrainingRun, run_id)
+            log_path, config, user_id = run.log_path, Path(run.config), run.started_by
+        models_dir = Path(settings.staff_models_dir).resolve()
+        name = f"staff-{utcnow():%Y%m%dT%H%M%S}-run{run_id}"
+        model = models_dir / f"{name}.tar.gz"
+        try:
+            self._set(run_id, state="training")
+            rasa = settings.staff_rasa_python.with_name("rasa")
+            command = [str(rasa), "train", "--data", *training_data_args(Path(settings.staff_export_dir)),
+                       "--domain", str(DOMAIN_FILE), "--config", str(config), "--out", str(models_dir),
+                       "--fixed-model-name", name]
+            self._log(log_path, "training: " + " ".join(Path(c).name if "/" in c else c for c in command[1:]))
+            code = self._subprocess(command, log_path)
+            if code != 0 or not model.is_file():
+                raise RuntimeError(f"rasa train failed (exit {code})")
+            self._set(run_id, state="evaluating", model_path=str(model))
+            baseline_path, baseline = self._baseline(log_path)
+            candidate = summary(self._evaluate(model, log_path))
+            candidate["fingerprint"] = fingerprint(model)
+            better = not_worse(candidate, baseline)
+            with session_scope() as session:
+                session.add(ModelVersion(
+                    path=str(model), origin="retrain", run_id=run_id, report=candidate, live=False,
+                    accuracy=candidate["overall"]["accuracy"], macro_f1=candidate["overall"]["macro_f1"],
+                ))
+            figures = (f"candidate accuracy {candidate['overall']['accuracy']:.3f} / macro-F1 "
+                       f"{candidate['overall']['macro_f1']:.3f}; current {baseline['overall']['accuracy']:.3f} / "
+                       f"{baseline['overall']['macro_f1']:.3f}")
+            self._log(log_path, figures)
+            self._set(run_id, metrics=candidate, baseline_metrics=baseline, baseline_path=str(baseline_path))
+            if not better:
+                self._finish(run_id, user_id, "rejected", f"not loaded: worse than the current model ({figures})")
+                return
+            self._set(run_id, state="loading")
+            self._log(log_path, f"loading {model.name} into Rasa")
+            RasaAdmin().load(model)
+            with session_scope() as session:
+                for other in session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True))):
+                    other.live = False
+                version = session.scalars(select(ModelVersion).where(ModelVersion.path == str(model))).one()
+                version.live, version.loaded_at = True, utcnow()
+                audit(session, actor=session.get(StaffUser, user_id) if user_id else None, action="model_load",
+                      target=f"model:{version.id}", details={"file": model.name, "run": run_id, "auto": True})
+            self._finish(run_id, user_id, "loaded", f"loaded: not worse than the current model ({figures})")
+        except Exception as exc:  # the run records why; the API stays up
+            logger.warning("staff_training_failed", run=run_id, error=str(exc))
+            self._log(log_path, f"FAILED: {exc}")
+            self._finish(run_id, user_id, "failed", str(exc)[:1000])
+
+    def _finish(self, run_id: int, user_id: int | None, state: str, message: str) -> None:
+        with session_scope() as session:
+            run = session.get(TrainingRun, run_id)
+            run.state, run.message, run.finished_at = state, message, utcnow()
+            audit(session, actor=session.get(StaffUser, user_id) if user_id else None,
+                  action=f"retrain_{state}", target=f"run:{run_id}", details={"message": message[:500]})
+        self._log(run.log_path, message)
+        self.active_run = None
+
+
+def run_json(run: TrainingRun, with_log: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": run.id, "state": run.state, "created_at": run.created_at.isoformat() if run.created_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "config": Path(run.config).name, "model": Path(run.model_path).name if run.model_path else None,
+        "baseline": Path(run.baseline_path).name if run.baseline_path else None,
+        "metrics": (run.metrics or {}).get("overall"), "baseline_metrics": (run.baseline_metrics or {}).get("overall"),
+        "message": run.message,
+    }
+    if with_log:
+        data["log"] = log_tail(run.log_path)
+    return data
+
+
+def version_json(version: ModelVersion) -> dict[str, Any]:
+    report = version.report or {}
+    return {
+        "id": version.id, "file": Path(version.path).name, "origin": version.origin, "run_id": version.run_id,
+        "accuracy": version.accuracy, "macro_f1": version.macro_f1, "live": version.live,
+        "created_at": version.created_at.isoformat() if version.created_at else None,
+        "loaded_at": version.loaded_at.isoformat() if version.loaded_at else None,
+        "variants": {k: {"accuracy": v.get("accuracy"), "macro_f1": v.get("macro_f1")}
+                     for k, v in (report.get("variants") or {}).items()},
+        "exists": Path(version.path).is_file(),
+    }
+
+
+trainer = Trainer()
