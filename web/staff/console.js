@@ -211,7 +211,7 @@
     $("models").tBodies[0].replaceChildren(...models.models.map((m) => el("tr", {},
       el("td", {}, m.id), el("td", {}, m.file), el("td", {}, m.origin), el("td", {}, num(m.accuracy)),
       el("td", {}, num(m.macro_f1)), el("td", {}, m.live ? "● live" : ""),
-      el("td", {}, me.role === "admin" && !m.live && m.exists
+      el("td", {}, me.role === "admin" && m.loadable
         ? el("button", { class: "load-model", onclick: () => api(`/api/staff/models/${m.id}/load`, { method: "POST" })
             .then((r) => { flash(`Đã nạp ${r.loaded}${r.rollback ? " (rollback)" : ""}.`); return loadModelsAndRuns(); })
             .catch((e) => flash(e.message, true)) }, "Nạp / load")

@@ -150,6 +150,9 @@ class Trainer:
             path = Path(version.path)
             if not path.is_file():
                 raise StaffError(f"model file {path.name} is missing")
+            if version.origin != "baseline" and version.loaded_at is None:
+                raise StaffError(f"{path.name} was never live (it was not better than the model it was "
+                                 "compared with): only models that have been live can be loaded again")
             previous = next(iter(session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True)))), None)
         RasaAdmin().load(path)
         with session_scope() as session:
@@ -312,6 +315,8 @@ def version_json(version: ModelVersion) -> dict[str, Any]:
         "variants": {k: {"accuracy": v.get("accuracy"), "macro_f1": v.get("macro_f1")}
                      for k, v in (report.get("variants") or {}).items()},
         "exists": Path(version.path).is_file(),
+        "loadable": Path(version.path).is_file() and not version.live
+        and (version.origin == "baseline" or version.loaded_at is not None),
     }
 
 
