@@ -8,6 +8,7 @@ vote to 👍 takes it out again while staff have not started on it (status "new"
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,6 +23,7 @@ Rating = Literal["up", "down"]
 RATINGS: frozenset[str] = frozenset({"up", "down"})
 MAX_COMMENT_CHARS = 500
 THUMBS_DOWN = "thumbs_down"
+_URL = re.compile(r"https?://\S+")
 
 
 class AnswerFeedback(Base):
@@ -69,6 +71,19 @@ class InvalidFeedback(FeedbackError, ValueError):
 class FeedbackResult:
     feedback: AnswerFeedback
     created: bool
+
+
+def redact_answer(text: str) -> str:
+    """Redact a bot answer but leave its links whole (source URLs are full of long digit runs
+    that core.privacy.redact would take for account numbers)."""
+    parts: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        parts.append(redact(text[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(redact(text[last:]))
+    return "".join(parts)
 
 
 def clean_comment(comment: str | None) -> str | None:
@@ -124,7 +139,7 @@ def record_feedback(
             reason=THUMBS_DOWN,
             language=exchange.language,
         )
-        entry.bot_reply = redact(exchange.reply_text)[:MAX_STORED_CHARS] if exchange.reply_text else None
+        entry.bot_reply = redact_answer(exchange.reply_text)[:MAX_STORED_CHARS] if exchange.reply_text else None
         session.flush()
         feedback.unresolved_id = entry.id
     elif rating == "up" and feedback.unresolved_id is not None:

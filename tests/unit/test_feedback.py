@@ -20,7 +20,10 @@ from core.feedback import (
 )
 from core.models import UnresolvedQuestion
 
-ANSWER = "HỘ CHIẾU PHỔ THÔNG\nLệ phí: 200.000 đồng. Hỗ trợ: gọi 0912345678.\nNguồn: https://example.gov.vn"
+ANSWER = (
+    "HỘ CHIẾU PHỔ THÔNG\nLệ phí: 200.000 đồng. Hỗ trợ: gọi 0912345678.\n"
+    "Nguồn: https://example.gov.vn/tin-tuc/le-phi-17225122410473143.htm (cập nhật 2026-11-01)"
+)
 
 
 @pytest.fixture()
@@ -80,6 +83,7 @@ def test_thumbs_down_queues_the_question_and_the_answer(client: TestClient) -> N
     assert entry.text.startswith("Lệ phí hộ chiếu?") and "a.b@example.com" not in entry.text
     assert entry.bot_reply and "200.000 đồng" in entry.bot_reply
     assert "0912345678" not in entry.bot_reply and "[SĐT]" in entry.bot_reply
+    assert "https://example.gov.vn/tin-tuc/le-phi-17225122410473143.htm (cập nhật" in entry.bot_reply
     [row] = feedback_rows()
     assert row.unresolved_id == entry.id and row.rating == "down"
     # The queue entry belongs to the same pseudonymous sender as the exchange.

@@ -209,7 +209,10 @@
   header.appendChild(titles);
   header.appendChild(actions);
 
-  var log = el("ol", { class: "dvc-log", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
+  // The live region is a div: role="log" on the <ol> itself would strip the list semantics.
+  var log = el("div", { class: "dvc-log", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
+  var list = el("ol", { class: "dvc-list" });
+  log.appendChild(list);
   var typing = el("div", { class: "dvc-typing", role: "status" });
   var typingDots = el("span", { class: "dvc-typing__dots", "aria-hidden": "true" });
   for (var d = 0; d < 3; d++) typingDots.appendChild(el("span"));
@@ -274,7 +277,7 @@
       row.appendChild(b);
     });
     item.appendChild(row);
-    log.insertBefore(item, log.firstChild);
+    list.insertBefore(item, list.firstChild);
   }
 
   function labelFeedback(group) {
@@ -311,7 +314,7 @@
       item.appendChild(row);
     }
     if (msg.rateable && msg.exchangeId) item.appendChild(renderFeedback(msg));
-    log.appendChild(item);
+    list.appendChild(item);
     log.scrollTop = log.scrollHeight;
     return item;
   }
@@ -340,7 +343,7 @@
   }
 
   function renderAll() {
-    while (log.firstChild) log.removeChild(log.firstChild);
+    while (list.firstChild) list.removeChild(list.firstChild);
     state.messages.forEach(renderMessage);
     renderIntro();
   }
