@@ -62,13 +62,17 @@ run: setup db train ## Set up, train, and start actions + Rasa + API on http://1
 browsers: ## Install Debian's Chromium for the browser tests if missing
 	scripts/ensure-chromium.sh
 
+.PHONY: miniapp
+miniapp: ## Build the Zalo Mini App (miniapp/dist, served by the API at /miniapp/)
+	cd miniapp && npm ci --no-audit --no-fund && npm run build
+
 test-rasa: $(RASA_VENV)/.installed
 	$(RASA_PY) -m pytest -q tests/rasa_runtime
 
 test-app: $(APP_VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
 	$(APP_PY) -m pytest -q tests/unit tests/integration
 
-test: setup train browsers test-rasa test-app ## Set up, train if needed, run all tests
+test: setup train browsers miniapp test-rasa test-app ## Set up, train if needed, run all tests
 
 lock: ## Re-resolve both environments and rewrite the lock files
 	rm -rf /tmp/dvc-lock-app /tmp/dvc-lock-rasa
