@@ -36,6 +36,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Currently applies: {what} under {document}{until}.",
     },
     "until": {"vi": ", hiệu lực đến {date}", "en": ", valid until {date}"},
+    "percent_off": {"vi": "giảm {percent}%", "en": "{percent}% off"},
+    "no_current_reduction": {
+        "vi": "Hiện tại (ngày {date}) không có mức giảm lệ phí nào đang áp dụng cho thủ tục này.",
+        "en": "As of {date} no fee reduction applies to this service.",
+    },
+    "province": {"vi": "Địa phương: {name}", "en": "Place: {name}"},
+    "old_province": {"vi": "{old} — nay thuộc {new}", "en": "{old} — now part of {new}"},
+    "ask_province": {
+        "vi": "Bạn ở tỉnh/thành phố nào? Mình sẽ kiểm tra mức giảm lệ phí của địa phương (tên cũ trước 2025 cũng được).",
+        "en": "Which province or city are you in? I'll check its local fee reductions (old pre-2025 names work too).",
+    },
+    "button_steps": {"vi": "Cách làm", "en": "How to apply"},
     "processing_time": {"vi": "Thời gian giải quyết", "en": "Processing time"},
     "where_to_file": {"vi": "Nộp hồ sơ ở đâu", "en": "Where to file"},
     "agency": {"vi": "Cơ quan giải quyết", "en": "Handled by"},

@@ -1,7 +1,14 @@
-"""Answers about a public service from the catalogue: overview, documents, fee, time, where to file."""
+"""Answers about a public service from the catalogue: overview, documents, fee, fee reductions,
+processing time, where to file — in the user's language, for today's date and their province.
+
+Multi-turn: the service, the aspect asked about and the province are kept in slots, so
+"còn lệ phí thì sao?" keeps the service and "ở Hà Nội thì sao?" keeps the question and changes
+the place. A missing service is asked for (with buttons); so is the province for fee reductions.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,35 +16,37 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import (
-    bullet_list,
-    button,
-    channel_of,
-    format_date,
-    format_vnd,
-    language_of,
-    source_line,
-    today,
-)
+from actions.common import bullet_list, button, channel_of, format_date, format_vnd, language_of, source_line, today
 from actions.i18n import localised, t
-from core.catalogue import ServiceMatch, current_reductions, get_service, list_services, search_services
+from core.catalogue import (
+    ServiceMatch,
+    current_reductions,
+    get_service,
+    list_services,
+    province_reductions,
+    search_services,
+)
 from core.db import session_scope
-from core.models import Service
+from core.models import FeeReduction, Service
+from core.provinces import Resolved, provinces
 from core.unresolved import log_unresolved
 
 ASPECT_BY_INTENT = {
     "ask_service": "overview",
     "ask_documents": "documents",
     "ask_fee": "fee",
-    "ask_fee_reduction": "fee",
+    "ask_fee_reduction": "reduction",
     "ask_processing_time": "time",
     "ask_where_to_file": "where",
 }
 AMBIGUITY_MARGIN = 3.0
 POPULAR_SERVICES = 4
+# A message this short can be a follow-up about the service already discussed.
+FOLLOW_UP_WORDS = 7
+ASKED_PROVINCE_BUTTONS = ("Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Huế")
 
 
-def _entity(tracker: Tracker, name: str) -> str | None:
+def entity_value(tracker: Tracker, name: str) -> str | None:
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") == name and entity.get("value"):
             return str(entity["value"])
@@ -45,29 +54,84 @@ def _entity(tracker: Tracker, name: str) -> str | None:
 
 
 def resolve_service(session: Session, tracker: Tracker) -> tuple[Service | None, list[ServiceMatch]]:
-    """The service the user means: an extracted entity, a fuzzy match in the text, or the last one."""
-    slug = _entity(tracker, "service")
+    """The service the user means: an extracted entity, a fuzzy match in the text, or — for a
+    short follow-up — the one already discussed. Returns candidates when ambiguous."""
+    slug = entity_value(tracker, "service")
     if slug:
         service = get_service(session, slug)
         if service is not None:
             return service, []
-    matches = search_services(session, slug or tracker.latest_message.get("text") or "")
+    text = tracker.latest_message.get("text") or ""
+    matches = search_services(session, text)
     if matches:
         top = matches[0]
         rivals = [m for m in matches[1:] if top.score - m.score < AMBIGUITY_MARGIN and m.length >= top.length]
-        if rivals:
-            return None, [top, *rivals]
-        return top.service, []
+        return (None, [top, *rivals]) if rivals else (top.service, [])
     remembered = tracker.get_slot("service")
-    if remembered:
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    if remembered and (intent == "inform" or len(text.split()) <= FOLLOW_UP_WORDS):
         return get_service(session, remembered), []
     return None, []
 
 
-def render_aspect(session: Session, service: Service, aspect: str, language: str) -> tuple[str, bool]:
+def resolve_province(tracker: Tracker) -> Resolved | None:
+    return provinces().resolve(entity_value(tracker, "province") or tracker.get_slot("province"))
+
+
+def place_line(place: Resolved, language: str) -> str:
+    unit = place.unit
+    if place.is_old_name:
+        return t("old_province", language, old=place.said, new=unit.label_vi if language == "vi" else unit.label_en)
+    return t("province", language, name=unit.label_vi if language == "vi" else unit.label_en)
+
+
+def reduction_line(reduction: FeeReduction, language: str) -> str:
+    if reduction.online_fee is not None:
+        what = t("fee_online", language, amount=format_vnd(reduction.online_fee, language))
+    elif reduction.percent_off is not None:
+        what = t("percent_off", language, percent=reduction.percent_off)
+    else:
+        what = str(localised(reduction.applies_to, language) or "")
+    until = t("until", language, date=format_date(reduction.valid_to)) if reduction.valid_to else ""
+    line = t("reduction", language, what=what, document=reduction.document.get("number", ""), until=until)
+    scope = localised(reduction.applies_to, language)
+    if scope and reduction.service_slug is None:
+        line += f" ({scope})"
+    return line
+
+
+def render_fee(
+    session: Session, service: Service, language: str, on: dt.date, place: Resolved | None, focus_reduction: bool
+) -> list[str]:
+    parts = []
+    amounts = []
+    if service.fee_offline is not None:
+        amounts.append(t("fee_offline", language, amount=format_vnd(service.fee_offline, language)))
+    if service.fee_online is not None:
+        amounts.append(t("fee_online", language, amount=format_vnd(service.fee_online, language)))
+    if amounts:
+        parts.append(f"{t('fee', language)}: " + "; ".join(amounts) + ".")
+    note = localised(service.fee_note, language)
+    if note:
+        parts.append(str(note))
+    national = current_reductions(session, service.slug, on)
+    local = province_reductions(session, place.unit.name, on, service.slug) if place else []
+    for reduction in [*national, *local]:
+        parts.append(reduction_line(reduction, language))
+    if focus_reduction and not national and not local:
+        parts.append(t("no_current_reduction", language, date=format_date(on)))
+    return parts
+
+
+def render_aspect(
+    session: Session, service: Service, aspect: str, language: str, on: dt.date, place: Resolved | None = None
+) -> tuple[str, bool]:
     """The answer text, and whether the catalogue had the information asked for."""
     name = str(localised(service.name, language))
     parts: list[str] = [name.upper()]
+    if place is not None:
+        parts.append(place_line(place, language))
+    answered = True
     if aspect == "overview":
         if service.end_to_end is not None:
             parts.append(t("end_to_end" if service.end_to_end else "partial", language))
@@ -81,59 +145,50 @@ def render_aspect(session: Session, service: Service, aspect: str, language: str
             parts.append(f"{t('portal', language)}: {service.portal_url}")
     elif aspect == "documents":
         documents = localised(service.documents, language)
-        if not documents:
-            return t("no_info", language, service=name), False
-        parts.append(f"{t('documents', language)}:\n{bullet_list(documents)}")  # type: ignore[arg-type]
-    elif aspect == "fee":
+        answered = bool(documents)
+        if answered:
+            parts.append(f"{t('documents', language)}:\n{bullet_list(documents)}")  # type: ignore[arg-type]
+    elif aspect in {"fee", "reduction"}:
         if service.fee_offline is None and service.fee_online is None:
-            return f"{name.upper()}\n\n{t('fee_unknown', language)}", False
-        parts.append(render_fee(session, service, language))
+            parts.append(t("fee_unknown", language))
+            answered = False
+        else:
+            parts.extend(render_fee(session, service, language, on, place, aspect == "reduction"))
     elif aspect == "time":
         value = localised(service.processing_time, language)
-        if not value:
-            return t("no_info", language, service=name), False
-        parts.append(f"{t('processing_time', language)}: {value}")
+        answered = bool(value)
+        if answered:
+            parts.append(f"{t('processing_time', language)}: {value}")
     elif aspect == "where":
         value = localised(service.where_to_file, language)
-        if not value and not service.portal_url:
-            return t("no_info", language, service=name), False
+        answered = bool(value or service.portal_url)
         if value:
             parts.append(f"{t('where_to_file', language)}: {value}")
         if service.portal_url:
             parts.append(f"{t('portal', language)}: {service.portal_url}")
+    if not answered:
+        if aspect != "fee" and aspect != "reduction":
+            parts.append(t("no_info", language, service=name))
+        return "\n\n".join(parts), False
     parts.append(source_line(service, language))
+    if place is not None and place.is_old_name:
+        parts.append(provinces_source(language))
     return "\n\n".join(parts), True
 
 
-def render_fee(session: Session, service: Service, language: str) -> str:
-    amounts = []
-    if service.fee_offline is not None:
-        amounts.append(t("fee_offline", language, amount=format_vnd(service.fee_offline, language)))
-    if service.fee_online is not None:
-        amounts.append(t("fee_online", language, amount=format_vnd(service.fee_online, language)))
-    lines = [f"{t('fee', language)}: " + "; ".join(amounts) + "."]
-    note = localised(service.fee_note, language)
-    if note:
-        lines.append(str(note))
-    for reduction in current_reductions(session, service.slug, today()):
-        if reduction.online_fee is not None:
-            what = t("fee_online", language, amount=format_vnd(reduction.online_fee, language))
-        else:
-            what = f"-{reduction.percent_off}%"
-        until = t("until", language, date=format_date(reduction.valid_to)) if reduction.valid_to else ""
-        document = reduction.document.get("number", "")
-        lines.append(t("reduction", language, what=what, document=document, until=until))
-    return "\n".join(lines)
+def provinces_source(language: str) -> str:
+    reference = provinces()
+    return t("source", language, title=reference.source_title, date=format_date(reference.last_checked))
 
 
 def aspect_buttons(service: Service, aspect: str, language: str) -> list[dict[str, str]]:
-    choices = [("fee", "ask_fee", "button_fee"), ("documents", "ask_documents", "button_documents"),
-               ("time", "ask_processing_time", "button_time")]
-    return [
-        button(t(label, language), intent, service=service.slug)
-        for key, intent, label in choices
-        if key != aspect
+    choices = [
+        ("fee", "ask_fee", "button_fee"),
+        ("documents", "ask_documents", "button_documents"),
+        ("time", "ask_processing_time", "button_time"),
+        ("overview", "ask_service", "button_steps"),
     ]
+    return [button(t(label, language), intent, service=service.slug) for key, intent, label in choices if key != aspect][:3]
 
 
 def log_gap(session: Session, tracker: Tracker, reason: str, language: str) -> None:
@@ -150,7 +205,8 @@ def log_gap(session: Session, tracker: Tracker, reason: str, language: str) -> N
 
 
 class ActionAnswerService(Action):
-    """Handles ask_service / ask_documents / ask_fee / ask_processing_time / ask_where_to_file."""
+    """Handles ask_service / ask_documents / ask_fee / ask_fee_reduction / ask_processing_time /
+    ask_where_to_file, and `inform` follow-ups that only name a service or a place."""
 
     def name(self) -> str:
         return "action_answer_service"
@@ -161,18 +217,21 @@ class ActionAnswerService(Action):
         language = language_of(tracker)
         intent = tracker.latest_message.get("intent", {}).get("name") or ""
         aspect = ASPECT_BY_INTENT.get(intent) or tracker.get_slot("aspect") or "overview"
+        place = resolve_province(tracker)
+        events: list[dict[str, Any]] = [SlotSet("aspect", aspect)]
+        if place is not None:
+            events.append(SlotSet("province", place.said))
         with session_scope() as session:
             service, candidates = resolve_service(session, tracker)
             if candidates:
                 dispatcher.utter_message(
                     text=t("did_you_mean", language),
                     buttons=[
-                        button(str(localised(m.service.name, language)), intent or "ask_service",
-                               service=m.service.slug)
+                        button(str(localised(m.service.name, language)), intent or "ask_service", service=m.service.slug)
                         for m in candidates[:3]
                     ],
                 )
-                return [SlotSet("aspect", aspect)]
+                return events
             if service is None:
                 log_gap(session, tracker, "unknown_service", language)
                 dispatcher.utter_message(
@@ -182,9 +241,18 @@ class ActionAnswerService(Action):
                         for s in list_services(session)[:POPULAR_SERVICES]
                     ],
                 )
-                return [SlotSet("aspect", aspect)]
-            text, answered = render_aspect(session, service, aspect, language)
+                return events
+            events.append(SlotSet("service", service.slug))
+            if aspect == "reduction" and place is None:
+                text, _ = render_aspect(session, service, aspect, language, today())
+                dispatcher.utter_message(text=text)
+                dispatcher.utter_message(
+                    text=t("ask_province", language),
+                    buttons=[button(name, "inform", province=name) for name in ASKED_PROVINCE_BUTTONS],
+                )
+                return events
+            text, answered = render_aspect(session, service, aspect, language, today(), place)
             if not answered:
                 log_gap(session, tracker, "missing_content", language)
             dispatcher.utter_message(text=text, buttons=aspect_buttons(service, aspect, language))
-            return [SlotSet("service", service.slug), SlotSet("aspect", aspect)]
+            return events

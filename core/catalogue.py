@@ -88,13 +88,17 @@ def is_current(record: Any, on: dt.date) -> bool:
     return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
 
 
-def current_reductions(
-    session: Session, slug: str, on: dt.date, province: str | None = None
-) -> list[FeeReduction]:
-    """National reductions for a service valid on `on`, plus the province's own if given."""
-    rows = session.scalars(select(FeeReduction).where(FeeReduction.service_slug == slug))
-    return [
-        row
-        for row in rows
-        if is_current(row, on) and (row.scope == "national" or (province and row.province == province))
-    ]
+def current_reductions(session: Session, slug: str, on: dt.date) -> list[FeeReduction]:
+    """National reductions for a service that are in force on `on`."""
+    rows = session.scalars(
+        select(FeeReduction).where(FeeReduction.service_slug == slug, FeeReduction.scope == "national")
+    )
+    return [row for row in rows if is_current(row, on)]
+
+
+def province_reductions(session: Session, province: str, on: dt.date, slug: str | None = None) -> list[FeeReduction]:
+    """A province's reductions in force on `on`: those for the service and its general ones."""
+    rows = session.scalars(
+        select(FeeReduction).where(FeeReduction.scope == "province", FeeReduction.province == province)
+    )
+    return [row for row in rows if is_current(row, on) and row.service_slug in (None, slug)]

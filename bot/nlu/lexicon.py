@@ -1,0 +1,42 @@
+"""Small data files (abbreviations, gazetteers) that NLU components read at training time and
+persist inside the model, so a model always runs with the tables it was trained with."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any, Dict, Optional, Text
+
+import yaml
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+
+FILE_NAME = "lexicon.json"
+
+
+def fold(text: Text) -> Text:
+    """Lower-case, strip Vietnamese diacritics (đ -> d), collapse spaces."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d")
+    return " ".join(unicodedata.normalize("NFC", stripped).split())
+
+
+def read_yaml(path: Optional[Text]) -> Dict[Text, Any]:
+    if not path:
+        return {}
+    content = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return content if isinstance(content, dict) else {}
+
+
+def persist(model_storage: ModelStorage, resource: Resource, data: Dict[Text, Any]) -> None:
+    with model_storage.write_to(resource) as directory:
+        (directory / FILE_NAME).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def restore(model_storage: ModelStorage, resource: Resource) -> Optional[Dict[Text, Any]]:
+    try:
+        with model_storage.read_from(resource) as directory:
+            return json.loads((directory / FILE_NAME).read_text(encoding="utf-8"))
+    except (ValueError, FileNotFoundError):
+        return None
