@@ -146,21 +146,26 @@ def test_comment_is_redacted_and_capped(client: TestClient) -> None:
     assert feedback_rows()[0].comment == row.comment  # the stored vote is untouched
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"exchange_id": 1, "sender_id": "widget-abc", "rating": "meh"},
-        {"exchange_id": 0, "sender_id": "widget-abc", "rating": "up"},
-        {"exchange_id": "one", "sender_id": "widget-abc", "rating": "up"},
-        {"exchange_id": 1, "sender_id": "bad id", "rating": "up"},
-        {"exchange_id": 1, "rating": "up"},
-        {"exchange_id": 1, "sender_id": "widget-abc", "rating": "up", "extra": True},
-    ],
-)
-def test_invalid_bodies_are_422_with_a_message(client: TestClient, body: dict[str, object]) -> None:
-    response = client.post("/api/feedback", json=body)
-    assert response.status_code == 422
-    assert response.json()["message"]
+INVALID_BODIES: list[object] = [
+    {"exchange_id": 1, "sender_id": "widget-abc", "rating": "meh"},
+    {"exchange_id": 0, "sender_id": "widget-abc", "rating": "up"},
+    {"exchange_id": "one", "sender_id": "widget-abc", "rating": "up"},
+    {"exchange_id": 1, "sender_id": "bad id", "rating": "up"},
+    {"exchange_id": 1, "rating": "up"},
+    {"exchange_id": 1, "sender_id": "widget-abc", "rating": "up", "extra": True},
+    [1, 2],
+]
+
+
+def test_invalid_bodies_are_422_with_a_message(client: TestClient) -> None:
+    # One migrated database for all of them (each is rejected before the database is touched).
+    for body in INVALID_BODIES:
+        response = client.post("/api/feedback", json=body)
+        assert response.status_code == 422, body
+        assert response.json()["message"], body
+    malformed = client.post("/api/feedback", content=b'{"exchange_id": ', headers={"Content-Type": "application/json"})
+    assert malformed.status_code == 422 and malformed.json()["message"] == "Request body is not valid JSON."
+    assert feedback_rows() == []
 
 
 def test_core_refusals(database_url: str) -> None:
@@ -210,3 +215,19 @@ def test_cors_allows_the_widget_endpoints_only(client: TestClient) -> None:
         assert "access-control-allow-credentials" not in response.headers
     health = client.get("/health/live", headers={"Origin": "https://portal.example"})
     assert "access-control-allow-origin" not in health.headers
+
+
+def test_simultaneous_votes_on_one_exchange_leave_one_vote_and_one_queue_entry(database_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from api.schemas import FeedbackRequest
+    from api.services.feedback import _store
+
+    exchange_id = make_exchange()
+    body = FeedbackRequest(exchange_id=exchange_id, sender_id="widget-abc", rating="down")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: _store(body), range(6)))
+    assert {r.rating for r in results} == {"down"}
+    assert sum(not r.updated for r in results) == 1
+    assert len(feedback_rows()) == 1
+    assert [r.reason for r in unresolved_rows()] == ["thumbs_down"]
