@@ -101,6 +101,10 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
         down.click()
         expect(first.get_by_role("status")).to_contain_text("chuyển cho cán bộ")
         expect(down).to_have_attribute("aria-pressed", "true")
+        # An optional remark after 👎; personal data is redacted before it is stored.
+        first.get_by_label("Góp ý thêm (không bắt buộc)").fill("Thiếu lệ phí làm gấp. Gọi tôi 0912345678")
+        first.get_by_role("button", name="Gửi góp ý").click()
+        expect(first.get_by_role("status")).to_have_text("Đã nhận góp ý. Cảm ơn bạn!")
         sender = page.evaluate("window.DvcWidget.senderId()")
         assert sender.startswith("widget-")
         hashed = pseudonymise(sender, stack.hash_key)
@@ -113,6 +117,7 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
         assert entry.bot_reply == fee_exchange.reply_text
         [vote] = db_rows(stack, AnswerFeedback, AnswerFeedback.exchange_id == fee_exchange.id)
         assert (vote.rating, vote.channel, vote.unresolved_id) == ("down", "widget", entry.id)
+        assert vote.comment == "Thiếu lệ phí làm gấp. Gọi tôi [SĐT]"
 
         assert widget_violations(page) == []
 

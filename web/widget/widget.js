@@ -39,7 +39,7 @@
       langToggleLabel: "Switch to English",
       log: "Hội thoại với trợ lý",
       input: "Nhập câu hỏi",
-      placeholder: "Ví dụ: Lệ phí làm hộ chiếu bao nhiêu?",
+      placeholder: "Nhập câu hỏi…",
       send: "Gửi",
       typing: "Trợ lý đang trả lời…",
       greeting: "Xin chào! Mình có thể giúp bạn tra cứu thủ tục, lệ phí và cách dùng VNeID, Cổng Dịch vụ công.",
@@ -51,6 +51,9 @@
       thanksUp: "Cảm ơn bạn đã đánh giá!",
       thanksDown: "Cảm ơn! Câu hỏi đã được chuyển cho cán bộ xem lại.",
       voteFailed: "Chưa gửi được đánh giá. Bạn vui lòng thử lại.",
+      commentLabel: "Góp ý thêm (không bắt buộc)",
+      commentSend: "Gửi góp ý",
+      commentThanks: "Đã nhận góp ý. Cảm ơn bạn!",
       networkError: "Không kết nối được máy chủ. Câu hỏi vẫn còn trong ô nhập, bạn vui lòng thử lại.",
       genericError: "Đã có lỗi, bạn vui lòng thử lại.",
       tooLong: "Câu hỏi dài quá 2.000 ký tự, bạn vui lòng rút gọn.",
@@ -68,7 +71,7 @@
       langToggleLabel: "Chuyển sang tiếng Việt",
       log: "Conversation with the assistant",
       input: "Type your question",
-      placeholder: "E.g. How much is a passport?",
+      placeholder: "Type your question…",
       send: "Send",
       typing: "The assistant is typing…",
       greeting: "Hello! I can help you with procedures, fees and using VNeID and the Public Service Portal.",
@@ -80,6 +83,9 @@
       thanksUp: "Thank you for your feedback!",
       thanksDown: "Thank you! Your question has been passed to staff for review.",
       voteFailed: "Your rating could not be sent. Please try again.",
+      commentLabel: "Tell us more (optional)",
+      commentSend: "Send comment",
+      commentThanks: "Comment received. Thank you!",
       networkError: "Cannot reach the server. Your question is still in the box; please try again.",
       genericError: "Something went wrong; please try again.",
       tooLong: "Your question is longer than 2,000 characters; please shorten it.",
@@ -157,6 +163,29 @@
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
   }
+  // Icons as inline SVG (emoji fonts are missing or differ on many devices). Material icons, Apache-2.0.
+  var ICONS = {
+    chat: "M20 2H4c-1.1 0-2 .9-2 2v18l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2z",
+    up: "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59" +
+      "C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z",
+    down: "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32" +
+      "c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z",
+  };
+  function icon(name) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
+
   // Bot text: plain text, with http(s) addresses made clickable (built with textContent, never HTML).
   function appendLinkified(parent, text) {
     var re = /https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]/g;
@@ -181,7 +210,8 @@
     type: "button", class: "dvc-launcher", "aria-haspopup": "dialog", "aria-expanded": "false",
     "aria-controls": "dvc-panel",
   });
-  var launcherIcon = el("span", { class: "dvc-launcher__icon", "aria-hidden": "true" }, "💬");
+  var launcherIcon = el("span", { class: "dvc-launcher__icon", "aria-hidden": "true" });
+  launcherIcon.appendChild(icon("chat"));
   var launcherText = el("span", { class: "dvc-launcher__text" });
   launcher.appendChild(launcherIcon);
   launcher.appendChild(launcherText);
@@ -260,6 +290,8 @@
     input.placeholder = t("placeholder");
     sendButton.textContent = t("send");
     privacy.textContent = t("privacy");
+    var labelled = log.querySelectorAll("[data-i18n]");
+    for (var j = 0; j < labelled.length; j++) labelled[j].textContent = t(labelled[j].getAttribute("data-i18n"));
     var groups = log.querySelectorAll(".dvc-feedback");
     for (var i = 0; i < groups.length; i++) labelFeedback(groups[i]);
     var intro = log.querySelector(".dvc-intro");
@@ -286,7 +318,12 @@
     group.querySelector(".dvc-vote--down").setAttribute("aria-label", t("down"));
     var status = group.parentNode.querySelector(".dvc-feedback__status");
     var msg = findMessage(Number(group.getAttribute("data-exchange")));
-    if (status && msg && msg.vote) status.textContent = msg.vote === "down" ? t("thanksDown") : t("thanksUp");
+    if (status && msg && msg.vote) status.textContent = voteText(msg);
+  }
+
+  function voteText(msg) {
+    if (msg.vote === "down") return msg.commented ? t("commentThanks") : t("thanksDown");
+    return t("thanksUp");
   }
 
   function findMessage(exchangeId) {
@@ -323,10 +360,10 @@
     var box = el("div", { class: "dvc-feedback-box" });
     var group = el("div", { class: "dvc-feedback", role: "group", "data-exchange": String(msg.exchangeId) });
     var up = el("button", { type: "button", class: "dvc-vote dvc-vote--up", "aria-pressed": String(msg.vote === "up") });
-    up.appendChild(el("span", { "aria-hidden": "true" }, "👍"));
+    up.appendChild(icon("up"));
     var down = el("button", { type: "button", class: "dvc-vote dvc-vote--down",
       "aria-pressed": String(msg.vote === "down") });
-    down.appendChild(el("span", { "aria-hidden": "true" }, "👎"));
+    down.appendChild(icon("down"));
     var status = el("span", { class: "dvc-feedback__status", role: "status" });
     up.addEventListener("click", function () { vote(msg, "up", up, down, status); });
     down.addEventListener("click", function () { vote(msg, "down", up, down, status); });
@@ -338,7 +375,7 @@
     group.setAttribute("aria-label", t("rate"));
     up.setAttribute("aria-label", t("up"));
     down.setAttribute("aria-label", t("down"));
-    if (msg.vote) status.textContent = msg.vote === "down" ? t("thanksDown") : t("thanksUp");
+    if (msg.vote) status.textContent = voteText(msg);
     return box;
   }
 
@@ -425,8 +462,40 @@
         up.setAttribute("aria-pressed", String(rating === "up"));
         down.setAttribute("aria-pressed", String(rating === "down"));
         status.textContent = rating === "down" ? t("thanksDown") : t("thanksUp");
+        var box = status.parentNode;
+        var existing = box.querySelector(".dvc-comment");
+        if (rating === "down" && !existing && !msg.commented) box.appendChild(commentForm(msg, status));
+        if (rating === "up" && existing) existing.remove();
       })
       .catch(function () { status.textContent = t("voteFailed"); });
+  }
+
+  // After a 👎: an optional remark (redacted by the API before it is stored).
+  function commentForm(msg, status) {
+    var id = "dvc-comment-" + msg.exchangeId;
+    var f = el("form", { class: "dvc-comment", autocomplete: "off", novalidate: "" });
+    f.appendChild(el("label", { for: id, class: "dvc-comment__label", "data-i18n": "commentLabel" }, t("commentLabel")));
+    var row = el("div", { class: "dvc-comment__row" });
+    var field = el("input", { id: id, class: "dvc-comment__input", type: "text", maxlength: "500" });
+    var submit = el("button", { type: "submit", class: "dvc-chip", "data-i18n": "commentSend" }, t("commentSend"));
+    row.appendChild(field);
+    row.appendChild(submit);
+    f.appendChild(row);
+    f.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var comment = field.value.trim();
+      if (!comment) { field.focus(); return; }
+      post("/api/feedback", { exchange_id: msg.exchangeId, sender_id: state.senderId, rating: "down", comment: comment })
+        .then(function (res) {
+          if (!res.ok) throw new Error("status " + res.status);
+          msg.commented = true;
+          persist();
+          f.remove();
+          status.textContent = t("commentThanks");
+        })
+        .catch(function () { status.textContent = t("voteFailed"); });
+    });
+    return f;
   }
 
   // ---- open / close / keyboard ------------------------------------------------------------------
