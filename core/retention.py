@@ -1,0 +1,118 @@
+"""Retention: delete old conversations from Rasa's tracker store and old rows from our tables.
+
+    python -m core.cli retention run --days 90                   # tracker store (Rasa)
+    python -m core.cli retention run --days 90 --exchanges-days 365 --unresolved-days 365
+
+Rasa's SQL tracker store keeps every event in its `events` table (sender_id, timestamp as Unix
+seconds). A conversation is deleted as a whole once its *latest* event is older than N days, so a
+conversation still going on is never cut in half. Our analytics (`chat_exchanges`) and the
+unresolved queue (`unresolved_questions`) have their own periods. 0 keeps forever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import typer
+
+from core.db import session_scope
+from core.models import ChatExchange, UnresolvedQuestion
+from core.settings import get_settings
+
+app = typer.Typer(help="Retention: delete old conversations and records.", no_args_is_help=True)
+
+
+@dataclass
+class Deleted:
+    tracker_conversations: int = 0
+    tracker_events: int = 0
+    exchanges: int = 0
+    unresolved: int = 0
+
+
+def tracker_url() -> str | None:
+    settings = get_settings()
+    if settings.rasa_tracker_url:
+        return settings.rasa_tracker_url
+    if settings.rasa_tracker_db:
+        return f"sqlite:///{settings.rasa_tracker_db}"
+    return None
+
+
+def purge_tracker_store(url: str, days: int, now: float | None = None) -> tuple[int, int]:
+    """Delete the conversations whose latest event is older than `days`; (conversations, events)."""
+    cutoff = (now if now is not None else time.time()) - days * 86400
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return 0, 0
+            events = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
+            stale = (
+                sa.select(events.c.sender_id)
+                .group_by(events.c.sender_id)
+                .having(sa.func.max(events.c.timestamp) < cutoff)
+            )
+            senders = [row[0] for row in connection.execute(stale)]
+            removed = 0
+            for start in range(0, len(senders), 500):
+                chunk = senders[start:start + 500]
+                removed += connection.execute(sa.delete(events).where(events.c.sender_id.in_(chunk))).rowcount
+            return len(senders), removed
+    finally:
+        engine.dispose()
+
+
+def purge_app_tables(exchanges_days: int, unresolved_days: int, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Delete chat exchanges and unresolved questions older than their periods (0: keep)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    counts = [0, 0]
+    with session_scope() as session:
+        for index, (model, days) in enumerate(((ChatExchange, exchanges_days), (UnresolvedQuestion, unresolved_days))):
+            if days > 0:
+                cutoff = now - dt.timedelta(days=days)
+                result = session.execute(sa.delete(model).where(model.created_at < cutoff))
+                counts[index] = result.rowcount or 0
+    return counts[0], counts[1]
+
+
+def run_retention(
+    tracker_days: int, exchanges_days: int, unresolved_days: int, tracker_db_url: str | None = None
+) -> Deleted:
+    deleted = Deleted()
+    url = tracker_db_url or tracker_url()
+    if tracker_days > 0 and url:
+        deleted.tracker_conversations, deleted.tracker_events = purge_tracker_store(url, tracker_days)
+    deleted.exchanges, deleted.unresolved = purge_app_tables(exchanges_days, unresolved_days)
+    return deleted
+
+
+@app.command("run")
+def run(
+    days: int = typer.Option(None, help="Rasa tracker store: delete conversations idle for more than N days "
+                                        "(default RETENTION_TRACKER_DAYS; 0 keeps)."),
+    exchanges_days: int = typer.Option(None, help="chat_exchanges (default RETENTION_EXCHANGES_DAYS)."),
+    unresolved_days: int = typer.Option(None, help="unresolved_questions (default RETENTION_UNRESOLVED_DAYS)."),
+    tracker_url_option: str = typer.Option(None, "--tracker-url",
+                                           help="SQLAlchemy URL of Rasa's tracker store (default RASA_TRACKER_URL, "
+                                                "else sqlite:///$RASA_TRACKER_DB)."),
+) -> None:
+    """Delete what is older than the retention periods."""
+    settings = get_settings()
+    url = tracker_url_option or tracker_url()
+    tracker_days = settings.retention_tracker_days if days is None else days
+    if tracker_days > 0 and not url:
+        typer.echo("no tracker store configured (RASA_TRACKER_URL or RASA_TRACKER_DB); skipping it", err=True)
+    deleted = run_retention(
+        tracker_days,
+        settings.retention_exchanges_days if exchanges_days is None else exchanges_days,
+        settings.retention_unresolved_days if unresolved_days is None else unresolved_days,
+        url,
+    )
+    typer.echo(
+        f"deleted: {deleted.tracker_conversations} conversations ({deleted.tracker_events} events) from the "
+        f"tracker store, {deleted.exchanges} chat exchanges, {deleted.unresolved} unresolved questions"
+    )
