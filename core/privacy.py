@@ -20,8 +20,25 @@ _ID_NUMBER = re.compile(r"(?<!\d)(?:\d{12}|\d{9}|\d{3}[ .-]\d{3}[ .-]\d{3}(?:[ .
 _LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ .-]?\d){7,18}(?!\d)")
 
 
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
 def redact(text: str) -> str:
-    """Replace emails, phone numbers, ID-card numbers and account numbers with placeholders."""
+    """Replace emails, phone numbers, ID-card numbers and account numbers with placeholders.
+    Web addresses are kept whole (digits in a link are not personal data)."""
+    if not text:
+        return text
+    pieces = []
+    position = 0
+    for match in _URL.finditer(text):
+        pieces.append(_redact_plain(text[position : match.start()]))
+        pieces.append(match.group())
+        position = match.end()
+    pieces.append(_redact_plain(text[position:]))
+    return "".join(pieces)
+
+
+def _redact_plain(text: str) -> str:
     if not text:
         return text
     text = _EMAIL.sub(EMAIL_TOKEN, text)

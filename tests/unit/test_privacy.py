@@ -26,7 +26,14 @@ def test_personal_data_is_replaced(text: str, secret: str, token: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Lệ phí hộ chiếu 200000 đồng", "năm 2025 có 34 tỉnh", "", "Làm sao đăng nhập VNeID?", "😀" * 50],
+    [
+        "Lệ phí hộ chiếu 200000 đồng",
+        "năm 2025 có 34 tỉnh",
+        "",
+        "Làm sao đăng nhập VNeID?",
+        "😀" * 50,
+        "Nguồn: https://soha.vn/tu-hom-nay-198250301201248462.htm",
+    ],
 )
 def test_ordinary_text_is_kept(text: str) -> None:
     assert redact(text) == text
@@ -37,3 +44,8 @@ def test_pseudonym_is_stable_keyed_and_not_the_id() -> None:
     assert first == pseudonymise("zalo-user-123", "key-a")
     assert first != pseudonymise("zalo-user-123", "key-b")
     assert "123" not in first and len(first) == 32
+
+
+def test_personal_data_next_to_a_link_is_still_redacted() -> None:
+    redacted = redact("xem https://dichvucong.gov.vn/p/123456789012 rồi gọi 0912345678")
+    assert "https://dichvucong.gov.vn/p/123456789012" in redacted and "0912345678" not in redacted
