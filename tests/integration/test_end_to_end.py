@@ -148,3 +148,33 @@ def test_rasa_down_is_503_and_the_message_is_kept(private_stack: Stack) -> None:
     assert rows[0].text == "Lệ phí đăng ký tạm trú bao nhiêu?"
     health = httpx.get(f"{stack.api_url}/health", timeout=10)
     assert health.status_code == 503 and health.json()["components"]["rasa"]["status"] == "down"
+
+
+def test_place_follow_up_keeps_the_question_and_maps_old_names(stack: Stack) -> None:
+    sender = f"test-{uuid.uuid4().hex[:12]}"
+    first = reply_text(ask(stack, "Lệ phí đăng ký tạm trú bao nhiêu?", sender))
+    assert "TẠM TRÚ" in first and "Lệ phí" in first
+    follow_up = reply_text(ask(stack, "ở Hà Giang thì sao?", sender))
+    assert "Hà Giang — nay thuộc tỉnh Tuyên Quang" in follow_up
+    assert "TẠM TRÚ" in follow_up and "Lệ phí" in follow_up
+
+
+def test_fee_reduction_asks_for_the_province_then_answers(stack: Stack) -> None:
+    sender = f"test-{uuid.uuid4().hex[:12]}"
+    first = ask(stack, "Nộp hồ sơ đăng ký tạm trú trực tuyến có được giảm lệ phí không?", sender)
+    assert "tỉnh/thành phố nào" in reply_text(first)
+    buttons = [b["title"] for r in first.json()["replies"] for b in r["buttons"]]
+    assert "Hồ Chí Minh" in buttons
+    answer = reply_text(ask(stack, "tôi ở Bình Dương", sender))
+    assert "Bình Dương — nay thuộc thành phố Hồ Chí Minh" in answer
+    assert "Nguồn:" in answer
+
+
+def test_english_question_gets_an_english_answer(stack: Stack) -> None:
+    text = reply_text(ask(stack, "How much does a passport cost?"))
+    assert "PASSPORT" in text and "200,000 VND" in text and "Source:" in text
+
+
+def test_vietnamese_without_diacritics_and_abbreviations(stack: Stack) -> None:
+    text = reply_text(ask(stack, "ko dang nhap dc vneid thi lam ntn"))
+    assert "VNEID" in text.upper() and "Nguồn:" in text
