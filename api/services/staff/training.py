@@ -62,27 +62,31 @@ def fingerprint(path: Path) -> str:
 
 
 class RasaAdmin:
-    """Rasa's HTTP API, with the server's token."""
+    """Rasa's HTTP API, with the server's token. With several Rasa servers (RASA_URLS), a model is
+    loaded into each of them; the first one answers status questions."""
 
     def __init__(self) -> None:
         settings = get_settings()
-        self.url = settings.rasa_url.rstrip("/")
+        extra = [u.strip().rstrip("/") for u in str(getattr(settings, "rasa_urls", "") or "").split(",") if u.strip()]
+        self.urls = extra or [settings.rasa_url.rstrip("/")]
+        self.url = self.urls[0]
         self.params = {"token": settings.rasa_token} if settings.rasa_token else {}
 
-    def status(self) -> dict[str, Any]:
-        response = httpx.get(f"{self.url}/status", params=self.params, timeout=10)
+    def status(self, url: str | None = None) -> dict[str, Any]:
+        response = httpx.get(f"{url or self.url}/status", params=self.params, timeout=10)
         response.raise_for_status()
         return response.json()
 
     def load(self, model_path: Path) -> None:
-        response = httpx.put(
-            f"{self.url}/model", params=self.params, json={"model_file": str(model_path)}, timeout=300
-        )
-        if response.status_code not in (200, 204):
-            raise RuntimeError(f"Rasa refused the model ({response.status_code}): {response.text[:300]}")
-        served = self.status().get("model_file")
-        if served != model_path.name:
-            raise RuntimeError(f"Rasa serves {served!r} after loading {model_path.name!r}")
+        for url in self.urls:
+            response = httpx.put(
+                f"{url}/model", params=self.params, json={"model_file": str(model_path)}, timeout=300
+            )
+            if response.status_code not in (200, 204):
+                raise RuntimeError(f"Rasa at {url} refused the model ({response.status_code}): {response.text[:300]}")
+            served = self.status(url).get("model_file")
+            if served != model_path.name:
+                raise RuntimeError(f"Rasa at {url} serves {served!r} after loading {model_path.name!r}")
 
 
 def live_model(session: Any) -> Path:
