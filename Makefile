@@ -59,6 +59,14 @@ run: setup db train ## Set up, train, and start actions + Rasa + API on http://1
 	@echo "Starting: API http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055). Ctrl-C stops all."
 	$(APP_VENV)/bin/honcho start --env .env --procfile Procfile
 
+WORKERS ?= 2
+.PHONY: run-prod bench
+run-prod: setup db train ## Production layout: actions + WORKERS Rasa + WORKERS API workers (PostgreSQL/Redis: docs/deployment.md)
+	$(APP_PY) scripts/run_prod.py --workers $(WORKERS)
+
+bench: setup train ## Load figures (loopback, bounded): SQLite/1 worker and PostgreSQL+Redis/WORKERS -> reports/bench.json
+	$(APP_PY) bench/run.py --workers $(WORKERS)
+
 browsers: ## Install Debian's Chromium for the browser tests if missing
 	scripts/ensure-chromium.sh
 

@@ -15,6 +15,9 @@ from api.routers import chat, health
 from api.routers import staff as staff_console
 from api.routers import catalogue, zalo
 from api.routers import feedback, widget
+from api.middleware import BodySizeLimit, ChatRateLimit
+from api.services.rasa_pool import RasaPool, rasa_urls
+from core.ratelimit import RateLimiter
 from api.services.rasa_client import RasaClient
 from core.logging import configure_logging
 from core.settings import PROJECT_ROOT, get_settings
@@ -25,7 +28,11 @@ WEB_ROOT: Path = PROJECT_ROOT / "web"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds)
+    urls = rasa_urls(settings.rasa_url, settings.rasa_urls)
+    app.state.rasa = (
+        RasaPool(urls, settings.rasa_token, settings.rasa_timeout_seconds) if len(urls) > 1
+        else RasaClient(urls[0], settings.rasa_token, settings.rasa_timeout_seconds)
+    )
     yield
     await app.state.rasa.aclose()
 
@@ -64,6 +71,11 @@ def create_app() -> FastAPI:
         app.mount("/miniapp", StaticFiles(directory=PROJECT_ROOT / "miniapp" / "dist", html=True), name="miniapp")
     app.include_router(feedback.router)
     app.include_router(widget.router)
+    settings = get_settings()
+    app.add_middleware(ChatRateLimit, limiter=RateLimiter(
+        settings.redis_url, settings.rate_limit_per_sender, settings.rate_limit_per_ip,
+        prefix=f"{settings.redis_prefix}-ratelimit"))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # outside the rate limit
     app.add_middleware(widget.WidgetCORS)
     app.mount("/static/chat", StaticFiles(directory=WEB_ROOT / "chat"), name="chat-static")
 

@@ -8,6 +8,7 @@ conversations are short), sent back to back (closed loop). Stops by itself at `d
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import time
 import uuid
@@ -44,6 +45,7 @@ class Result:
 
         return {
             "concurrency": self.concurrency,
+            "think_s": getattr(self, "think", 0.0),
             "messages": len(lat) + self.errors,
             "errors": self.errors,
             "error_kinds": self.error_kinds,
@@ -56,7 +58,10 @@ class Result:
         }
 
 
-async def _conversation(client: httpx.AsyncClient, result: Result, stop_at: float, budget: list[int]) -> None:
+async def _conversation(client: httpx.AsyncClient, result: Result, stop_at: float, budget: list[int],
+                        think: float) -> None:
+    if think:  # paced conversations start spread out, like people do
+        await asyncio.sleep(random.uniform(0, think))
     while True:
         sender = f"bench-{uuid.uuid4().hex[:16]}"
         for text in SCRIPT:
@@ -75,20 +80,26 @@ async def _conversation(client: httpx.AsyncClient, result: Result, stop_at: floa
             else:
                 result.errors += 1
                 result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
+            if think:  # the user reads the answer and types the next message
+                await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
 
 
 async def run_level(api_url: str, concurrency: int, duration: float, max_messages: int,
-                    timeout: float = 30.0) -> Result:
+                    timeout: float = 30.0, think: float = 0.0) -> Result:
+    """`think` = 0: closed loop (each conversation sends its next message as soon as it has the
+    answer: measures capacity). `think` > 0: paced conversations, a pause of think x U(0.5, 1.5)
+    seconds between messages (measures what users feel at that load)."""
     host = urlsplit(api_url).hostname or ""
     if host not in LOOPBACK:
         raise ValueError(f"the benchmark only targets loopback addresses, not {host!r}")
     result = Result(concurrency)
+    result.think = think  # type: ignore[attr-defined]
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=api_url, timeout=timeout, limits=limits) as client:
         started = time.monotonic()
         budget = [max_messages]
         await asyncio.gather(*(
-            _conversation(client, result, started + duration, budget) for _ in range(concurrency)
+            _conversation(client, result, started + duration, budget, think) for _ in range(concurrency)
         ))
         result.elapsed_s = time.monotonic() - started
     return result

@@ -61,7 +61,7 @@ class Setup:
         self.env = {
             **os.environ, **env, "RASA_TOKEN": self.token, "SENDER_HASH_KEY": "bench-" + os.urandom(8).hex(),
             "RATE_LIMIT_PER_SENDER": "", "RATE_LIMIT_PER_IP": "", "SPOOL_DIR": str(workdir / "spool"),
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.environ.get("PYTHONPATH") or str(ROOT),
         }
         self.endpoints = endpoints
         self.process: subprocess.Popen[bytes] | None = None
@@ -105,11 +105,11 @@ class Setup:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def measure(setup: Setup, levels: list[int], duration: float, max_messages: int) -> list[dict]:
+def measure(setup: Setup, levels: list[tuple[int, float]], duration: float, max_messages: int) -> list[dict]:
     asyncio.run(warm_up(setup.api_url))
     rows = []
-    for level in levels:
-        result = asyncio.run(run_level(setup.api_url, level, duration, max_messages))
+    for level, think in levels:
+        result = asyncio.run(run_level(setup.api_url, level, duration, max_messages, think=think))
         row = {"setup": setup.name, "workers": setup.workers, **result.summary()}
         print(json.dumps(row, ensure_ascii=False), flush=True)
         rows.append(row)
@@ -118,12 +118,13 @@ def measure(setup: Setup, levels: list[int], duration: float, max_messages: int)
 
 def markdown(rows: list[dict]) -> str:
     lines = [
-        "| set-up | concurrent conversations | messages | p50 ms | p95 ms | p99 ms | messages/s | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| set-up | concurrent conversations | pace | messages | p50 ms | p95 ms | p99 ms | messages/s | errors |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['setup']} | {r['concurrency']} | {r['messages']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
+            f"| {r['setup']} | {r['concurrency']} | "
+            f"{'back to back' if not r['think_s'] else 'pause ~' + format(r['think_s'], 'g') + ' s'} | {r['messages']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
             f"{r['p99_ms']:.0f} | {r['throughput_msg_s']:.1f} | {r['errors']} |"
         )
     return "\n".join(lines)
@@ -131,14 +132,21 @@ def markdown(rows: list[dict]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--levels", default="1,10,20,50")
+    parser.add_argument("--levels", default="1,10,20,50", help="closed loop: messages back to back")
+    parser.add_argument("--paced", default="20,50", help="paced conversations (pause --think s between messages)")
+    parser.add_argument("--think", type=float, default=2.0, help="mean pause between a user's messages, seconds")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per level")
     parser.add_argument("--max-messages", type=int, default=4000, help="messages per level, at most")
     parser.add_argument("--workers", type=int, default=2, help="workers of the PostgreSQL+Redis set-up")
     parser.add_argument("--setups", default="sqlite,postgres")
     parser.add_argument("--out", default=str(ROOT / "reports" / "bench.json"))
+    parser.add_argument("--rasa-patch", action="store_true",
+                        help="experiment: compiled jsonschema validator in Rasa (bench/rasa_patch)")
     args = parser.parse_args()
-    levels = [int(x) for x in args.levels.split(",")]
+    levels = [(int(x), 0.0) for x in args.levels.split(",") if x]
+    levels += [(int(x), args.think) for x in args.paced.split(",") if x]
+    if args.rasa_patch:
+        os.environ["PYTHONPATH"] = f"{ROOT / 'bench' / 'rasa_patch'}:{ROOT}"
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="dvc-bench-") as tmp:
         for which in args.setups.split(","):
@@ -175,7 +183,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "duration_s_per_level": args.duration, "rows": rows,
+        "duration_s_per_level": args.duration, "rasa_patch": args.rasa_patch, "rows": rows,
     }, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"\nwrote {out}\n")
     print(markdown(rows))

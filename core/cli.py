@@ -22,6 +22,8 @@ app.add_typer(catalogue_app, name="catalogue")
 from core.staff import cli as staff_cli  # noqa: E402  (issue 6)
 app.add_typer(staff_cli, name="staff")
 app.add_typer(zalo_app, name="zalo")
+from core.retention import app as retention_app  # noqa: E402  (issue 7)
+app.add_typer(retention_app, name="retention")
 
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "catalogue"
 

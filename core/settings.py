@@ -23,6 +23,26 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     rasa_timeout_seconds: float = 30.0
     hotline: str = "1900 0368"
+    # Production footing (issue 7). Several Rasa servers (comma-separated URLs): the API picks one
+    # per sender (sticky) and fails over to the next when one is unreachable. Empty: rasa_url only.
+    rasa_urls: str = ""
+    # Redis for shared state (rate limits). Empty: in-memory, per process.
+    redis_url: str = ""
+    redis_prefix: str = "dvc"  # key prefix, to share one Redis between installs
+    # Requests with a larger body are refused with 413 before they are parsed.
+    max_body_bytes: int = 65536
+    # Rate limits on POST /api/chat ("N/second|minute|hour"; several separated by ";"; empty: off).
+    rate_limit_per_sender: str = "30/minute"
+    rate_limit_per_ip: str = "120/minute"
+    # Exchanges that could not be written (database down) wait here and are replayed automatically.
+    spool_dir: Path = PROJECT_ROOT / "var" / "spool"
+    # Retention (`python -m core.cli retention run`): days to keep; 0 keeps forever.
+    retention_tracker_days: int = 90
+    retention_exchanges_days: int = 365
+    retention_unresolved_days: int = 365
+    # SQLAlchemy URL of Rasa's tracker store; empty: sqlite file RASA_TRACKER_DB.
+    rasa_tracker_url: str = ""
+    rasa_tracker_db: str = ""
     # Staff console (issue 6). Cookie "Secure" flag: auto (when the request is HTTPS) | true | false.
     staff_cookie_secure: str = "auto"
     staff_session_hours: float = 8.0

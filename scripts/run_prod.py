@@ -45,7 +45,7 @@ def build(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]
     actions_url = f"http://127.0.0.1:{args.actions_port}"
     rasa_ports = [args.rasa_port + i for i in range(args.workers)]
     env.update(
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join(dict.fromkeys([str(ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])),
         ACTION_SERVER_URL=actions_url,
         ACTION_ENDPOINT_URL=f"{actions_url}/webhook",
         ACTION_SERVER_SANIC_WORKERS=str(args.workers),

@@ -78,3 +78,77 @@ def stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
         yield running
     finally:
         running.stop_all()
+
+
+# --- Production footing (issue 7): PostgreSQL, Redis, rate limits ---------------------------------
+
+# The shared test stack and in-process apps serve many tests from one IP and a few senders: rate
+# limits stay out of their way unless a test sets them (tests/unit/test_ratelimit*.py do).
+os.environ.setdefault("RATE_LIMIT_PER_SENDER", "100000/minute")
+os.environ.setdefault("RATE_LIMIT_PER_IP", "100000/minute")
+
+
+@pytest.fixture(scope="session")
+def postgres():  # type: ignore[no-untyped-def]
+    """The PostgreSQL server (started if needed; the test FAILS, naming what is missing, if it cannot be)."""
+    from tests.support.services import Postgres, ServiceMissing, ensure_postgres
+
+    try:
+        return Postgres(user=ensure_postgres())
+    except ServiceMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """URL of the Redis server (started if needed; the test FAILS, naming what is missing, if it cannot be)."""
+    from tests.support.services import ServiceMissing, ensure_redis
+
+    try:
+        return ensure_redis()
+    except ServiceMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture()
+def pg_database_url(postgres, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A throwaway PostgreSQL database (dvc_test_<random>) migrated to head, dropped afterwards;
+    settings and engine point at it."""
+    from alembic import command
+
+    from core.cli import alembic_config
+
+    with postgres.throwaway() as name:
+        url = postgres.url(name)
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("SENDER_HASH_KEY", "test-key")
+        _reset_caches()
+        command.upgrade(alembic_config(url), "heads")
+        yield url
+        from core.db import get_engine
+
+        get_engine().dispose()
+        _reset_caches()
+
+
+@pytest.fixture(scope="session")
+def prod_stack(postgres, redis_url: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real assistant on the production footing: app database and Rasa tracker store on
+    PostgreSQL (throwaway databases dvc_test_*), Rasa lock store and rate limits on Redis.
+    Tests that stop a process start it again before they finish."""
+    import secrets
+
+    from tests.support.services import prod_env
+    from tests.support.stack import start_stack
+
+    prefix = f"dvctest{secrets.token_hex(4)}"
+    with postgres.throwaway() as app_db, postgres.throwaway("dvc_test_rasa") as rasa_db:
+        running = start_stack(
+            tmp_path_factory.mktemp("prod_stack"), database_url=postgres.url(app_db),
+            extra_env=prod_env(postgres, redis_url, rasa_db, prefix), endpoints="endpoints.prod.yml",
+        )
+        running.app_db, running.rasa_db, running.prefix = app_db, rasa_db, prefix  # type: ignore[attr-defined]
+        try:
+            yield running
+        finally:
+            running.stop_all()

@@ -159,3 +159,24 @@ class Postgres:
 
     def unblock(self, database: str) -> None:
         self.admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+
+
+def prod_env(pg: Postgres, redis_url: str, rasa_db: str, prefix: str) -> dict[str, str]:
+    """Environment for endpoints.prod.yml (Rasa tracker store on PostgreSQL, lock store on Redis)
+    and for the API's Redis rate limits."""
+    host, port_db = redis_url.split("://", 1)[1].split(":", 1)
+    port = port_db.split("/", 1)[0]
+    return {
+        "RASA_DB_HOST": f"{pg.host}:{pg.port}",
+        "RASA_DB_NAME": rasa_db,
+        "RASA_DB_USER": pg.user,
+        "RASA_DB_PASSWORD": "",
+        "RASA_DB_LOGIN_DB": "postgres",
+        "RASA_TRACKER_URL": pg.url(rasa_db),
+        "REDIS_HOST": host,
+        "REDIS_PORT": port,
+        "REDIS_DB": "0",
+        "REDIS_LOCK_PREFIX": prefix,
+        "REDIS_URL": redis_url,
+        "REDIS_PREFIX": prefix,
+    }

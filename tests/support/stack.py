@@ -48,6 +48,9 @@ class Stack:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     hash_key: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # Extra environment for every process (e.g. the PostgreSQL/Redis settings of endpoints.prod.yml).
+    extra_env: dict[str, str] = field(default_factory=dict)
+    endpoints: str = "endpoints.yml"
 
     @property
     def api_url(self) -> str:
@@ -71,7 +74,9 @@ class Stack:
             SANIC_HOST="127.0.0.1",
             TF_CPP_MIN_LOG_LEVEL="2",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            SPOOL_DIR=str(self.workdir / "spool"),
         )
+        env.update(self.extra_env)
         return env
 
     def command(self, name: str) -> list[str]:
@@ -81,7 +86,7 @@ class Stack:
         if name == "rasa":
             return [
                 str(RASA), "run", "--enable-api", "--auth-token", self.token, "--interface", "127.0.0.1",
-                "--port", port, "--model", str(MODEL), "--endpoints", "endpoints.yml",
+                "--port", port, "--model", str(MODEL), "--endpoints", self.endpoints,
                 "--credentials", "credentials.yml",
             ]
         return [str(APP_PY), "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", port, "--ws", "none"]
@@ -135,11 +140,20 @@ class Stack:
             self.stop(name)
 
 
-def start_stack(workdir: Path) -> Stack:
-    """Migrate and seed a fresh SQLite database in `workdir`, then start all three processes."""
+def start_stack(
+    workdir: Path,
+    database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    endpoints: str = "endpoints.yml",
+) -> Stack:
+    """Migrate and seed a fresh database (SQLite in `workdir` unless `database_url` is given),
+    then start all three processes."""
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make train` (make test does it)")
-    running = Stack(workdir=workdir, database_url=f"sqlite:///{workdir / 'app.db'}")
+    running = Stack(
+        workdir=workdir, database_url=database_url or f"sqlite:///{workdir / 'app.db'}",
+        extra_env=dict(extra_env or {}), endpoints=endpoints,
+    )
     for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
         subprocess.run(
             [str(APP_PY), "-m", "core.cli", *args], cwd=ROOT, env=running.env(), check=True, capture_output=True
