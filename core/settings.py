@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Candidate models, evaluation reports and training logs.
     staff_models_dir: Path = PROJECT_ROOT / "models" / "staff"
     staff_train_config: Path = PROJECT_ROOT / "config.yml"
+    # >0: retrain with this many epochs instead of the config's (a small, fast config for trials/tests).
+    staff_train_epochs: int = 0
     # The model Rasa serves before the console loads any (used as the first baseline).
     staff_baseline_model: Path = PROJECT_ROOT / "models" / "dvc.tar.gz"
     staff_rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"

@@ -6,8 +6,8 @@ the candidate evaluated on the held-out set and loaded into the running Rasa ser
 is not worse than the live model, rolls back, and looks at the dashboard and the audit log.
 
 To keep the test near a minute of training, the "live" model at the start is a deliberately weak
-one (1 epoch), trained here and loaded into Rasa through its HTTP API; the console's candidate
-(scripts/staff_config_small.yml, 40 epochs) must beat it on the held-out set.
+one (config.yml with 1 epoch), trained here and loaded into Rasa through its HTTP API; the
+console's candidate (config.yml with 20 epochs, STAFF_TRAIN_EPOCHS) must beat it on the held-out set.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from tests.support.stack import ROOT, Stack, start_stack
 pytestmark = pytest.mark.timeout(900)
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-SMALL_CONFIG = ROOT / "scripts" / "staff_config_small.yml"
+CONFIG = ROOT / "config.yml"
+SMALL_EPOCHS = 20
 PASSWORD = "staff console test " + uuid.uuid4().hex[:8]
 CLUSTER = [
     "mình vào vneid bằng mật mã mà cứ báo lỗi hoài",
@@ -48,12 +49,9 @@ def rasa_env() -> dict[str, str]:
 
 
 def train_weak_model(workdir: Path) -> Path:
-    config = yaml.safe_load(SMALL_CONFIG.read_text(encoding="utf-8"))
-    for component in config["pipeline"]:
-        if component["name"] == "DIETClassifier":
-            component["epochs"] = 1
-    config_path = workdir / "weak_config.yml"
-    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    from api.services.staff.training import small_config
+
+    config_path = small_config(CONFIG, 1, workdir / "weak_config.yml")
     subprocess.run(
         [str(RASA), "train", "--data", "data", "--domain", "domain.yml", "--config", str(config_path),
          "--out", str(workdir), "--fixed-model-name", "weak", "--quiet"],
@@ -66,7 +64,7 @@ def train_weak_model(workdir: Path) -> Path:
 def console_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Stack, Path]]:
     weak = train_weak_model(tmp_path)
     for name, value in {
-        "STAFF_TRAIN_CONFIG": str(SMALL_CONFIG),
+        "STAFF_TRAIN_EPOCHS": str(SMALL_EPOCHS),  # config.yml with a small number of epochs
         "STAFF_EXPORT_DIR": str(tmp_path / "reviewed"),
         "STAFF_MODELS_DIR": str(tmp_path / "models"),
         "STAFF_BASELINE_MODEL": str(weak),
