@@ -110,7 +110,8 @@ def measure(setup: Setup, levels: list[tuple[int, float]], duration: float, max_
     rows = []
     for level, think in levels:
         result = asyncio.run(run_level(setup.api_url, level, duration, max_messages, think=think))
-        row = {"setup": setup.name, "workers": setup.workers, **result.summary()}
+        row = {"setup": setup.name, "workers": setup.workers, **result.summary(),
+               "load_avg_1min": round(os.getloadavg()[0], 2)}  # other work on the machine skews the figures
         print(json.dumps(row, ensure_ascii=False), flush=True)
         rows.append(row)
     return rows

@@ -148,6 +148,14 @@ def prod_stack(postgres, redis_url: str, tmp_path_factory: pytest.TempPathFactor
             extra_env=prod_env(postgres, redis_url, rasa_db, prefix), endpoints="endpoints.prod.yml",
         )
         running.app_db, running.rasa_db, running.prefix = app_db, rasa_db, prefix  # type: ignore[attr-defined]
+        # Several Rasa servers behind the API (RASA_URLS), the first one dead: conversations that
+        # stick to it fail over to the live one.
+        from tests.support.stack import free_port
+
+        running.extra_env["RASA_URLS"] = f"http://127.0.0.1:{free_port()},{running.rasa_url}"
+        running.stop("api")
+        running.start("api")
+        running.wait_ready("api")
         try:
             yield running
         finally:

@@ -96,6 +96,14 @@ def test_parallel_conversations_all_answered(prod_stack: Stack) -> None:
         assert "HỘ CHIẾU" in first and "200.000" in second
 
 
+def test_api_fails_over_past_a_dead_rasa_server(prod_stack: Stack) -> None:
+    """RASA_URLS lists a dead server first: every conversation is still answered, whichever
+    server its sender id sticks to."""
+    assert prod_stack.extra_env["RASA_URLS"].count(",") == 1
+    for index in range(8):
+        assert "Xin chào" in reply_text(ask(prod_stack, "Xin chào", f"pool-{index}-{uuid.uuid4().hex[:6]}"))
+
+
 def test_rate_limit_state_is_in_redis(prod_stack: Stack, redis_url: str) -> None:
     sender = f"rl-{uuid.uuid4().hex[:8]}"
     ask(prod_stack, "Xin chào", sender)
