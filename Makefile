@@ -9,14 +9,14 @@ RASA_PY   := $(RASA_VENV)/bin/python
 RASA      := $(RASA_VENV)/bin/rasa
 MODEL     := models/dvc.tar.gz
 PY310      = $(shell scripts/find-python310.sh)
-RASA_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null) $(wildcard bot/*.py bot/nlu/*.py)
+RASA_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories data/lexicon -name '*.yml' 2>/dev/null) $(wildcard bot/*.py bot/nlu/*.py)
 
 export PYTHONPATH := $(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup env db train eval run test test-rasa test-app browsers lock clean
+.PHONY: help setup env db lookups train eval run test test-rasa test-app browsers lock clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,10 +44,18 @@ db: $(APP_VENV)/.installed .env ## Migrate the database and load the catalogue f
 	$(APP_PY) -m core.cli db upgrade
 	$(APP_PY) -m core.cli catalogue import data/catalogue
 
-$(MODEL): $(RASA_INPUTS) | $(RASA_VENV)/.installed
+LOOKUPS := data/lexicon/services.yml data/lexicon/provinces.yml
+
+$(LOOKUPS) &: data/catalogue/services.yaml data/reference/provinces.yaml core/lookups.py | $(APP_VENV)/.installed
+	$(APP_PY) -m core.cli nlu lookups
+	@touch $(LOOKUPS)
+
+lookups: $(LOOKUPS) ## Regenerate NLU lookup data from the catalogue
+
+$(MODEL): $(RASA_INPUTS) $(LOOKUPS) | $(RASA_VENV)/.installed
 	@mkdir -p models
 	time \
-	  $(RASA) train --fixed-model-name dvc --out models --quiet
+	  $(RASA) train --fixed-model-name dvc --out models --quiet --force
 	@touch $@
 
 train: $(MODEL) ## Train the Rasa model if its data or config changed
@@ -74,7 +82,7 @@ browsers: ## Install Debian's Chromium for the browser tests if missing
 miniapp: ## Build the Zalo Mini App (miniapp/dist, served by the API at /miniapp/)
 	cd miniapp && npm ci --no-audit --no-fund && npm run build
 
-test-rasa: $(RASA_VENV)/.installed
+test-rasa: $(RASA_VENV)/.installed $(MODEL)
 	$(RASA_PY) -m pytest -q tests/rasa_runtime
 
 test-app: $(APP_VENV)/.installed $(RASA_VENV)/.installed $(MODEL)

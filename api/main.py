@@ -12,9 +12,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.routers import chat, health
-from api.routers import staff as staff_console
-from api.routers import catalogue, zalo
 from api.routers import feedback, widget
+from api.routers import catalogue, zalo
+from api.routers import staff as staff_console
 from api.middleware import BodySizeLimit, ChatRateLimit
 from api.services.rasa_pool import RasaPool, rasa_urls
 from core.ratelimit import RateLimiter
@@ -64,13 +64,13 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.include_router(chat.router)
     app.include_router(health.router)
-    app.include_router(staff_console.router)
-    app.include_router(catalogue.router)
-    app.include_router(zalo.router)
-    if (PROJECT_ROOT / "miniapp" / "dist" / "index.html").exists():  # built by `make miniapp`
-        app.mount("/miniapp", StaticFiles(directory=PROJECT_ROOT / "miniapp" / "dist", html=True), name="miniapp")
     app.include_router(feedback.router)
     app.include_router(widget.router)
+    app.include_router(catalogue.router)
+    app.include_router(zalo.router)
+    app.include_router(staff_console.router)
+    if (PROJECT_ROOT / "miniapp" / "dist" / "index.html").exists():  # built by `make miniapp`
+        app.mount("/miniapp", StaticFiles(directory=PROJECT_ROOT / "miniapp" / "dist", html=True), name="miniapp")
     settings = get_settings()
     app.add_middleware(ChatRateLimit, limiter=RateLimiter(
         settings.redis_url, settings.rate_limit_per_sender, settings.rate_limit_per_ip,

@@ -19,11 +19,13 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="Service catalogue (YAML files <-> database).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalogue_app, name="catalogue")
-from core.staff import cli as staff_cli  # noqa: E402  (issue 6)
-app.add_typer(staff_cli, name="staff")
+nlu_app = typer.Typer(help="NLU data generated from the catalogue.", no_args_is_help=True)
+app.add_typer(nlu_app, name="nlu")
 app.add_typer(zalo_app, name="zalo")
 from core.retention import app as retention_app  # noqa: E402  (issue 7)
 app.add_typer(retention_app, name="retention")
+from core.staff import cli as staff_cli  # noqa: E402  (issue 6)
+app.add_typer(staff_cli, name="staff")
 
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "catalogue"
 
@@ -80,6 +82,15 @@ def catalogue_export(target: Path = typer.Argument(..., help="YAML file to write
         content = export_catalogue(session)
     target.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
     typer.echo(f"wrote {target}")
+
+
+@nlu_app.command("lookups")
+def nlu_lookups() -> None:
+    """Regenerate data/lexicon/services.yml and provinces.yml (only files whose content changed)."""
+    from core.lookups import write_lookups
+
+    written = write_lookups()
+    typer.echo("updated: " + ", ".join(str(p) for p in written) if written else "lookups up to date")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,20 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     rasa_timeout_seconds: float = 30.0
     hotline: str = "1900 0368"
+    # Zalo (issue 5). Empty secrets: the OA webhook answers 503 and Mini App tokens are refused.
+    zalo_app_id: str = ""
+    zalo_oa_secret_key: str = ""  # signs webhook events (X-ZEvent-Signature)
+    zalo_app_secret: str = ""  # OAuth refresh (secret_key header) and Graph appsecret_proof
+    zalo_oa_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_graph_base: str = "https://graph.zalo.me"
+    # Initial OA token pair (or `python -m core.cli zalo set-tokens`); the database copy wins once stored.
+    zalo_access_token: str = ""
+    zalo_refresh_token: str = ""
+    zalo_webhook_max_age_seconds: int = 300
+    zalo_token_refresh_margin_seconds: int = 300
+    zalo_identity_cache_seconds: int = 300
+    zalo_http_timeout_seconds: float = 10.0
     # Production footing (issue 7). Several Rasa servers (comma-separated URLs): the API picks one
     # per sender (sticky) and fails over to the next when one is unreachable. Empty: rasa_url only.
     rasa_urls: str = ""
@@ -59,20 +73,6 @@ class Settings(BaseSettings):
     # The model Rasa serves before the console loads any (used as the first baseline).
     staff_baseline_model: Path = PROJECT_ROOT / "models" / "dvc.tar.gz"
     staff_rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
-    # Zalo (issue 5). Empty secrets: the OA webhook answers 503 and Mini App tokens are refused.
-    zalo_app_id: str = ""
-    zalo_oa_secret_key: str = ""  # signs webhook events (X-ZEvent-Signature)
-    zalo_app_secret: str = ""  # OAuth refresh (secret_key header) and Graph appsecret_proof
-    zalo_oa_api_base: str = "https://openapi.zalo.me"
-    zalo_oauth_base: str = "https://oauth.zaloapp.com"
-    zalo_graph_base: str = "https://graph.zalo.me"
-    # Initial OA token pair (or `python -m core.cli zalo set-tokens`); the database copy wins once stored.
-    zalo_access_token: str = ""
-    zalo_refresh_token: str = ""
-    zalo_webhook_max_age_seconds: int = 300
-    zalo_token_refresh_margin_seconds: int = 300
-    zalo_identity_cache_seconds: int = 300
-    zalo_http_timeout_seconds: float = 10.0
 
 
 @lru_cache

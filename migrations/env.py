@@ -8,9 +8,9 @@ from alembic import context
 
 from core.db import make_engine
 from core.models import Base
+import core.feedback  # noqa: F401
 import core.zalo  # noqa: F401
 import core.staff  # noqa: F401
-import core.feedback  # noqa: F401
 from core.settings import get_settings
 
 config = context.config
