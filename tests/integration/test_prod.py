@@ -92,7 +92,13 @@ def test_parallel_conversations_all_answered(prod_stack: Stack) -> None:
         async with httpx.AsyncClient(base_url=prod_stack.api_url, timeout=120) as client:
             return await asyncio.gather(*(conversation(client, i) for i in range(20)))
 
-    for first, second in asyncio.run(run()):
+    # In a thread of its own: Playwright's sync API (browser tests in the same session) keeps an
+    # event loop on the main thread, where asyncio.run() refuses to start.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = pool.submit(asyncio.run, run()).result()
+    for first, second in results:
         assert "HỘ CHIẾU" in first and "200.000" in second
 
 
