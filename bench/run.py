@@ -170,7 +170,7 @@ def main() -> int:
                     "DATABASE_URL": pg.url(app_db), "REDIS_URL": redis_url.rsplit("/", 1)[0] + "/2",
                     "RASA_DB_HOST": f"{pg.host}:{pg.port}", "RASA_DB_NAME": rasa_db, "RASA_DB_USER": pg.user,
                     "RASA_DB_PASSWORD": "", "RASA_DB_LOGIN_DB": "postgres", "REDIS_HOST": pg.host,
-                    "REDIS_PORT": "6379", "REDIS_DB": "2", "REDIS_LOCK_PREFIX": "dvcbench",
+                    "REDIS_PORT": "6379", "REDIS_DB": "2", "REDIS_PASSWORD": "", "REDIS_LOCK_PREFIX": "dvcbench",
                 }, "endpoints.prod.yml")
             try:
                 print(f"== {setup.name}: starting", flush=True)

@@ -176,6 +176,7 @@ def prod_env(pg: Postgres, redis_url: str, rasa_db: str, prefix: str) -> dict[st
         "REDIS_HOST": host,
         "REDIS_PORT": port,
         "REDIS_DB": "0",
+        "REDIS_PASSWORD": "",
         "REDIS_LOCK_PREFIX": prefix,
         "REDIS_URL": redis_url,
         "REDIS_PREFIX": prefix,
