@@ -141,13 +141,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="workers of the PostgreSQL+Redis set-up")
     parser.add_argument("--setups", default="sqlite,postgres")
     parser.add_argument("--out", default=str(ROOT / "reports" / "bench.json"))
-    parser.add_argument("--rasa-patch", action="store_true",
-                        help="experiment: compiled jsonschema validator in Rasa (bench/rasa_patch)")
     args = parser.parse_args()
     levels = [(int(x), 0.0) for x in args.levels.split(",") if x]
     levels += [(int(x), args.think) for x in args.paced.split(",") if x]
-    if args.rasa_patch:
-        os.environ["PYTHONPATH"] = f"{ROOT / 'bench' / 'rasa_patch'}:{ROOT}"
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="dvc-bench-") as tmp:
         for which in args.setups.split(","):
@@ -184,7 +180,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "duration_s_per_level": args.duration, "rasa_patch": args.rasa_patch, "rows": rows,
+        "duration_s_per_level": args.duration, "rows": rows,
     }, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"\nwrote {out}\n")
     print(markdown(rows))

@@ -16,6 +16,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import bot.rasa_fixes  # noqa: F401  (compiled validation of action responses)
+
 logger = logging.getLogger(__name__)
 
 REPORTED_SLOTS = ("service", "aspect", "province", "language")
