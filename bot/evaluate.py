@@ -15,20 +15,14 @@ import json
 import statistics
 import sys
 import time
-import unicodedata
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
+
+from bot.nlu.text import strip_diacritics
 
 HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "nlu" / "heldout"
 FALLBACK_LABELS = {"out_of_scope", "nlu_fallback"}
 OUT_OF_SCOPE = "out_of_scope"
-
-
-def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese diacritics but keep case: how people type on phones without a VN keyboard."""
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
 
 
 def load_examples(path: Path) -> List[Tuple[str, str]]:

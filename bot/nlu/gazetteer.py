@@ -22,16 +22,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import lexicon
+from bot.nlu.text import fold_char
 
 
 def fold_keep_offsets(text: Text) -> Text:
     """Diacritic-free lower-case copy of NFC `text` with exactly one character per input character."""
-    out = []
-    for char in text:
-        folded = unicodedata.normalize("NFD", char.lower())
-        base = "".join(c for c in folded if unicodedata.category(c) != "Mn").replace("đ", "d")
-        out.append(base[:1] if base else " ")
-    return "".join(out)
+    return "".join(fold_char(char)[:1] or " " for char in text)
 
 
 class PhraseIndex:

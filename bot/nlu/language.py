@@ -25,6 +25,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from bot.nlu.text import fold
+
 _LETTERS = regex.compile(r"[^\W\d_]+", regex.UNICODE)
 _VIETNAMESE_ONLY = regex.compile(
     r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", regex.IGNORECASE
@@ -38,11 +40,6 @@ _SYLLABLE = regex.compile(
 ENGLISH_FUNCTION_WORDS = frozenset(ENGLISH_STOP_WORDS)
 
 
-def _strip(word: Text) -> Text:
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d")
-
-
 def evidence(text: Text) -> Dict[Text, int]:
     vi = en = 0
     for match in _LETTERS.finditer(unicodedata.normalize("NFC", text or "")):
@@ -52,7 +49,7 @@ def evidence(text: Text) -> Dict[Text, int]:
             continue
         if len(word) > 1 and sum(c.isupper() for c in word) > 1:
             continue  # acronyms and brand names: VNeID, OTP, CCCD
-        plain = _strip(word)
+        plain = fold(word)
         if not plain.isascii() or not regex.search(r"[aeiouy]", plain):
             continue  # another script, or a vowel-less chat abbreviation ("dc", "mk"): no evidence
         if _SYLLABLE.match(plain):

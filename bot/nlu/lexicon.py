@@ -4,7 +4,6 @@ persist inside the model, so a model always runs with the tables it was trained 
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 from typing import Any, Dict, Optional, Text
 
@@ -12,14 +11,9 @@ import yaml
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 
+from bot.nlu.text import fold  # noqa: F401  (re-exported for the components)
+
 FILE_NAME = "lexicon.json"
-
-
-def fold(text: Text) -> Text:
-    """Lower-case, strip Vietnamese diacritics (đ -> d), collapse spaces."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d")
-    return " ".join(unicodedata.normalize("NFC", stripped).split())
 
 
 def read_yaml(path: Optional[Text]) -> Dict[Text, Any]:

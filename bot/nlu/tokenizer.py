@@ -29,6 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import lexicon
+from bot.nlu.text import fold_char, strip_diacritics
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +43,9 @@ MAX_PHRASE_WORDS = 3
 Span = Tuple[Text, int, int]
 
 
-def _fold_char(char: Text) -> Text:
-    decomposed = unicodedata.normalize("NFD", char.lower())
-    folded = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return folded.replace("đ", "d")
-
-
 def _skeleton(text: Text) -> List[Tuple[Text, int]]:
     """(folded character, index in `text`) for every non-space character."""
-    return [(c, index) for index, char in enumerate(text) for c in _fold_char(char) if not c.isspace()]
+    return [(c, index) for index, char in enumerate(text) for c in fold_char(char) if not c.isspace()]
 
 
 def fallback_words(text: Text) -> List[Span]:
@@ -141,12 +136,6 @@ def segment(text: Text, normaliser: Optional[Normaliser] = None) -> List[Span]:
         covered = [o for o in origin[start:end] if o is not None]
         result.append((word, covered[0][0], covered[-1][1]))
     return result
-
-
-def strip_diacritics(text: Text) -> Text:
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
 
 
 def without_diacritics(training_data: TrainingData) -> List[Message]:
