@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from core.models import ChatExchange
 from core.privacy import redact
-from core.unresolved import MAX_STORED_CHARS, sender_hash
+from core.unresolved import MAX_STORED_CHARS, log_unresolved, sender_hash
 
 FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 
@@ -44,3 +47,37 @@ def record_exchange(
     session.add(row)
     session.flush()
     return row
+
+
+def store_chat_record(
+    session: Session, record: dict[str, Any], created_at: dt.datetime | None = None
+) -> ChatExchange:
+    """Write one chat record (see api.services.chat.chat_record): the exchange, and the
+    unresolved question when the record names a reason. Used live and when replaying the spool."""
+    if record.get("unresolved_reason"):
+        question = log_unresolved(
+            session,
+            text=record["text"],
+            sender_id=record["sender_id"],
+            channel=record["channel"],
+            reason=record["unresolved_reason"],
+        )
+        if created_at is not None:
+            question.created_at = created_at
+    exchange = record_exchange(
+        session,
+        text=record["text"],
+        sender_id=record["sender_id"],
+        channel=record["channel"],
+        status=record["status"],
+        intent=record.get("intent"),
+        confidence=record.get("confidence"),
+        service=record.get("service"),
+        language=record.get("language"),
+        reply_count=record.get("reply_count", 0),
+        reply_text=record.get("reply_text"),
+        latency_ms=record.get("latency_ms"),
+    )
+    if created_at is not None:
+        exchange.created_at = created_at
+    return exchange

@@ -100,30 +100,8 @@ def apply_chat_exchange(record: dict[str, Any]) -> None:
     """Write one spooled chat record (as api.services.chat records it), keeping its original time."""
     import datetime as dt
 
-    from core.analytics import record_exchange
+    from core.analytics import store_chat_record
     from core.db import session_scope
-    from core.unresolved import log_unresolved
 
-    created = dt.datetime.fromisoformat(record["at"])
     with session_scope() as session:
-        if record.get("unresolved_reason"):
-            question = log_unresolved(
-                session, text=record["text"], sender_id=record["sender_id"], channel=record["channel"],
-                reason=record["unresolved_reason"],
-            )
-            question.created_at = created
-        exchange = record_exchange(
-            session,
-            text=record["text"],
-            sender_id=record["sender_id"],
-            channel=record["channel"],
-            status=record["status"],
-            intent=record.get("intent"),
-            confidence=record.get("confidence"),
-            service=record.get("service"),
-            language=record.get("language"),
-            reply_count=record.get("reply_count", 0),
-            reply_text=record.get("reply_text"),
-            latency_ms=record.get("latency_ms"),
-        )
-        exchange.created_at = created
+        store_chat_record(session, record, created_at=dt.datetime.fromisoformat(record["at"]))

@@ -17,11 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from api.schemas import ChatResponse, Reply
 from api.services.rasa_client import RasaClient, RasaUnavailable, Turn
 from core import spool
-from core.analytics import record_exchange
+from core.analytics import store_chat_record
 from core.db import session_scope
 from core.privacy import redact
 from core.settings import get_settings
-from core.unresolved import log_unresolved
 
 logger = structlog.get_logger(__name__)
 
@@ -43,52 +42,34 @@ class ChatUnavailable(RuntimeError):
     """Rasa is unreachable; the message has been logged."""
 
 
-def _record(
-    sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int
-) -> int:
-    """Store the exchange (and the unresolved question, if any); return the exchange id."""
-    with session_scope() as session:
-        if status in UNRESOLVED_STATUSES:
-            log_unresolved(session, text=text, sender_id=sender_id, channel=channel, reason=status)
-        exchange = record_exchange(
-            session,
-            text=text,
-            sender_id=sender_id,
-            channel=channel,
-            status=status,
-            intent=turn.intent if turn else None,
-            confidence=turn.confidence if turn else None,
-            service=(turn.slots.get("service") if turn else None),
-            language=(turn.slots.get("language") if turn else None),
-            reply_count=len(turn.replies) if turn else 0,
-            reply_text="\n\n".join(r.text for r in turn.replies) if turn else None,
-            latency_ms=latency_ms,
-        )
-        return exchange.id
+def chat_record(sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int) -> dict:
+    """Everything stored about one message, as plain data (written to the database or the spool)."""
+    return {
+        "at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "sender_id": sender_id,
+        "text": text,
+        "channel": channel,
+        "status": status,
+        "unresolved_reason": status if status in UNRESOLVED_STATUSES else None,
+        "intent": turn.intent if turn else None,
+        "confidence": turn.confidence if turn else None,
+        "service": turn.slots.get("service") if turn else None,
+        "language": turn.slots.get("language") if turn else None,
+        "reply_count": len(turn.replies) if turn else 0,
+        "reply_text": "\n\n".join(r.text for r in turn.replies) if turn else None,
+        "latency_ms": latency_ms,
+    }
 
 
-def _record_or_spool(
-    sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int
-) -> int | None:
-    """`_record`, or, if the database is unavailable, keep the record in the spool (None).
-
-    After a successful write, whatever waited in the spool is replayed (issue 7)."""
+def _record_or_spool(record: dict) -> int | None:
+    """Store the record and return the exchange id; if the database is unavailable, keep the
+    record in the spool (None). After a successful write, whatever waited in the spool is replayed."""
     try:
-        exchange_id = _record(sender_id, text, channel, status, turn, latency_ms)
+        with session_scope() as session:
+            exchange_id = store_chat_record(session, record).id
     except SQLAlchemyError as exc:
-        logger.error("db_unavailable_record_spooled", error=type(exc).__name__, status=status)
-        spool.write("chat_exchange", {
-            "at": dt.datetime.now(dt.timezone.utc).isoformat(),
-            "sender_id": sender_id, "text": text, "channel": channel, "status": status,
-            "unresolved_reason": status if status in UNRESOLVED_STATUSES else None,
-            "intent": turn.intent if turn else None,
-            "confidence": turn.confidence if turn else None,
-            "service": turn.slots.get("service") if turn else None,
-            "language": turn.slots.get("language") if turn else None,
-            "reply_count": len(turn.replies) if turn else 0,
-            "reply_text": "\n\n".join(r.text for r in turn.replies) if turn else None,
-            "latency_ms": latency_ms,
-        })
+        logger.error("db_unavailable_record_spooled", error=type(exc).__name__, status=record["status"])
+        spool.write("chat_exchange", record)
         return None
     if spool.pending():
         spool.replay(spool.apply_chat_exchange)
@@ -113,14 +94,16 @@ async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: s
     except RasaUnavailable as exc:
         logger.warning("rasa_unavailable", error=str(exc), channel=channel)
         elapsed = int((time.perf_counter() - started) * 1000)
-        await run_in_threadpool(_record_or_spool, sender_id, safe_text, channel, "rasa_unavailable", None, elapsed)
+        record = chat_record(sender_id, safe_text, channel, "rasa_unavailable", None, elapsed)
+        await run_in_threadpool(_record_or_spool, record)
         raise ChatUnavailable from exc
     elapsed = int((time.perf_counter() - started) * 1000)
     status = "answered" if turn.replies else "no_reply"
     fallback = NO_REPLY_VI
     if not turn.replies and await _actions_down():
         status, fallback = "actions_unavailable", ACTIONS_DOWN_VI.format(hotline=get_settings().hotline)
-    exchange_id = await run_in_threadpool(_record_or_spool, sender_id, safe_text, channel, status, turn, elapsed)
+    record = chat_record(sender_id, safe_text, channel, status, turn, elapsed)
+    exchange_id = await run_in_threadpool(_record_or_spool, record)
     if exchange_id is None and not turn.replies:
         raise ChatUnavailable("database unavailable; the message was spooled")
     replies = turn.replies or [Reply(text=fallback)]
