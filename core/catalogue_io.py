@@ -222,60 +222,53 @@ def _str_or_none(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
+def _sync(session: Session, model: type, key: str, records: dict[str, dict[str, Any]]) -> int:
+    """Make the table of `model` hold exactly `records` (key value -> column values)."""
+    existing = {getattr(row, key): row for row in session.scalars(select(model))}
+    for value, data in records.items():
+        row = existing.pop(value, None) or model(**{key: value})
+        for name, column_value in data.items():
+            setattr(row, name, column_value)
+        session.add(row)
+    for stale in existing.values():
+        session.delete(stale)
+    session.flush()
+    return len(records)
+
+
+def _dates(record: BaseModel, *names: str) -> dict[str, Any]:
+    # model_dump(mode="json") turns dates into strings; the columns want dates.
+    return {name: getattr(record, name) for name in names}
+
+
 def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
     """Upsert every record by its key; records missing from the files are removed."""
-    counts: dict[str, int] = {}
-
-    services = {s.slug: s for s in session.scalars(select(Service))}
-    for record in catalogue.services:
-        row = services.pop(record.slug, None) or Service(slug=record.slug)
-        data = record.model_dump(mode="json", exclude={"fee"})
-        data.update(
-            fee_offline=record.fee.offline,
-            fee_online=record.fee.online,
-            fee_note=record.fee.note,
-            last_checked=record.last_checked,
-            valid_from=record.valid_from,
-            valid_to=record.valid_to,
-        )
-        for name, value in data.items():
-            setattr(row, name, value)
-        session.add(row)
-    for stale in services.values():
-        session.delete(stale)
-    counts["services"] = len(catalogue.services)
-
-    guides = {g.slug: g for g in session.scalars(select(Guide))}
-    for guide in catalogue.guides:
-        row = guides.pop(guide.slug, None) or Guide(slug=guide.slug)
-        data = guide.model_dump(mode="json")
-        data["last_checked"] = guide.last_checked
-        for name, value in data.items():
-            setattr(row, name, value)
-        session.add(row)
-    for stale in guides.values():
-        session.delete(stale)
-    counts["guides"] = len(catalogue.guides)
-
-    session.flush()
-    reductions = {r.key: r for r in session.scalars(select(FeeReduction))}
-    for reduction in catalogue.fee_reductions:
-        row = reductions.pop(reduction.id, None) or FeeReduction(key=reduction.id)
-        data = reduction.model_dump(mode="json", exclude={"id", "service"})
-        data.update(
-            service_slug=reduction.service,
-            last_checked=reduction.last_checked,
-            valid_from=reduction.valid_from,
-            valid_to=reduction.valid_to,
-        )
-        for name, value in data.items():
-            setattr(row, name, value)
-        session.add(row)
-    for stale in reductions.values():
-        session.delete(stale)
-    counts["fee_reductions"] = len(catalogue.fee_reductions)
-    session.flush()
-    return counts
+    services = {
+        s.slug: {
+            **s.model_dump(mode="json", exclude={"fee"}),
+            "fee_offline": s.fee.offline,
+            "fee_online": s.fee.online,
+            "fee_note": s.fee.note,
+            **_dates(s, "last_checked", "valid_from", "valid_to"),
+        }
+        for s in catalogue.services
+    }
+    guides = {
+        g.slug: {**g.model_dump(mode="json"), **_dates(g, "last_checked")} for g in catalogue.guides
+    }
+    reductions = {
+        r.id: {
+            **r.model_dump(mode="json", exclude={"id", "service"}),
+            "service_slug": r.service,
+            **_dates(r, "last_checked", "valid_from", "valid_to"),
+        }
+        for r in catalogue.fee_reductions
+    }
+    return {
+        "services": _sync(session, Service, "slug", services),
+        "guides": _sync(session, Guide, "slug", guides),
+        "fee_reductions": _sync(session, FeeReduction, "key", reductions),
+    }
 
 
 def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
