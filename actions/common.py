@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Any
 
 from rasa_sdk import Tracker
+from sqlalchemy.orm import Session
 
 from actions.i18n import DEFAULT_LANGUAGE, t
+from core.unresolved import log_unresolved
 
 
 def language_of(tracker: Tracker) -> str:
@@ -54,3 +56,16 @@ def button(title: str, intent: str, **entities: str) -> dict[str, str]:
         inner = ",".join(f'"{key}":"{value}"' for key, value in entities.items())
         payload += "{" + inner + "}"
     return {"title": title, "payload": payload}
+
+
+def log_question(session: Session, tracker: Tracker, reason: str, language: str) -> None:
+    """Send the latest user message to the staff inbox (redacted, sender hashed)."""
+    log_unresolved(
+        session,
+        text=tracker.latest_message.get("text") or "",
+        sender_id=tracker.sender_id,
+        channel=channel_of(tracker),
+        reason=reason,
+        intents=tracker.latest_message.get("intent_ranking") or [],
+        language=language,
+    )

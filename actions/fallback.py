@@ -8,11 +8,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import button, channel_of, language_of
+from actions.common import button, language_of, log_question
 from actions.i18n import t
 from core.db import session_scope
 from core.settings import get_settings
-from core.unresolved import log_unresolved
 
 logger = logging.getLogger(__name__)
 
@@ -34,18 +33,9 @@ class ActionLogUnresolved(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         language = language_of(tracker)
-        message = tracker.latest_message
         try:
             with session_scope() as session:
-                log_unresolved(
-                    session,
-                    text=message.get("text") or "",
-                    sender_id=tracker.sender_id,
-                    channel=channel_of(tracker),
-                    reason=fallback_reason(tracker),
-                    intents=message.get("intent_ranking") or [],
-                    language=language,
-                )
+                log_question(session, tracker, fallback_reason(tracker), language)
         except Exception:  # the user still gets an answer; the failure is visible in the logs
             logger.exception("could not log an unresolved question")
         dispatcher.utter_message(

@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import bullet_list, button, channel_of, format_date, format_vnd, language_of, source_line, today
+from actions.common import bullet_list, button, format_date, format_vnd, language_of, log_question, source_line, today
 from actions.i18n import localised, t
 from core.catalogue import (
     ServiceMatch,
@@ -29,7 +29,6 @@ from core.catalogue import (
 from core.db import session_scope
 from core.models import FeeReduction, Service
 from core.provinces import Resolved, provinces
-from core.unresolved import log_unresolved
 
 ASPECT_BY_INTENT = {
     "ask_service": "overview",
@@ -191,19 +190,6 @@ def aspect_buttons(service: Service, aspect: str, language: str) -> list[dict[st
     return [button(t(label, language), intent, service=service.slug) for key, intent, label in choices if key != aspect][:3]
 
 
-def log_gap(session: Session, tracker: Tracker, reason: str, language: str) -> None:
-    """A question we could not fully answer goes to the staff inbox like a fallback."""
-    log_unresolved(
-        session,
-        text=tracker.latest_message.get("text") or "",
-        sender_id=tracker.sender_id,
-        channel=channel_of(tracker),
-        reason=reason,
-        intents=tracker.latest_message.get("intent_ranking") or [],
-        language=language,
-    )
-
-
 class ActionAnswerService(Action):
     """Handles ask_service / ask_documents / ask_fee / ask_fee_reduction / ask_processing_time /
     ask_where_to_file, and `inform` follow-ups that only name a service or a place."""
@@ -233,7 +219,7 @@ class ActionAnswerService(Action):
                 )
                 return events
             if service is None:
-                log_gap(session, tracker, "unknown_service", language)
+                log_question(session, tracker, "unknown_service", language)
                 dispatcher.utter_message(
                     text=t("ask_which_service", language),
                     buttons=[
@@ -253,6 +239,6 @@ class ActionAnswerService(Action):
                 return events
             text, answered = render_aspect(session, service, aspect, language, today(), place)
             if not answered:
-                log_gap(session, tracker, "missing_content", language)
+                log_question(session, tracker, "missing_content", language)
             dispatcher.utter_message(text=text, buttons=aspect_buttons(service, aspect, language))
             return events
