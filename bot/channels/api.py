@@ -8,15 +8,16 @@ record analytics (intent, confidence, service, language) without a second NLU ca
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import bot.rasa_fixes  # noqa: F401  (compiled validation of action responses)
+from bot.rasa_fixes import capture_saved_tracker
 
 logger = logging.getLogger(__name__)
 
@@ -43,27 +44,33 @@ class ApiInput(RestInput):
             if not isinstance(sender_id, str) or not isinstance(text, str):
                 return response.json({"error": "sender and message must be strings"}, status=400)
             collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(
-                    text,
-                    collector,
-                    sender_id,
-                    input_channel=str(body.get("input_channel") or self.name()),
-                    metadata=body.get("metadata") or {},
+            with capture_saved_tracker() as saved:
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        sender_id,
+                        input_channel=str(body.get("input_channel") or self.name()),
+                        metadata=body.get("metadata") or {},
+                    )
                 )
-            )
-            return response.json({"messages": collector.messages, **await understood(request, sender_id)})
+            tracker = saved.get("tracker") or await read_tracker(request, sender_id)
+            return response.json({"messages": collector.messages, **understood(tracker)})
 
         return webhook
 
 
-async def understood(request: Request, sender_id: Text) -> Dict[Text, Any]:
-    """The intent, entities and key slots after this turn (empty if the tracker is unavailable)."""
+async def read_tracker(request: Request, sender_id: Text) -> Optional[DialogueStateTracker]:
+    """Fallback when the turn saved no tracker (e.g. Rasa failed mid-turn)."""
     try:
-        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender_id)
+        return await request.app.ctx.agent.tracker_store.retrieve(sender_id)
     except Exception:  # analytics must never break a reply
         logger.exception("could not read the tracker of this turn")
-        tracker = None
+        return None
+
+
+def understood(tracker: Optional[DialogueStateTracker]) -> Dict[Text, Any]:
+    """The intent, entities and key slots after this turn (empty if the tracker is unavailable)."""
     if tracker is None:
         return {"intent": None, "entities": [], "slots": {}}
     latest = tracker.latest_message
