@@ -27,6 +27,8 @@ from core.textnorm import fold, nfc
 
 DEFAULT_THRESHOLD = 72.0
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu" / "heldout"
+DEV_DIR = PROJECT_ROOT / "tests" / "nlu" / "dev"
+EVALUATION_DIRS = (HELDOUT_DIR, DEV_DIR)  # never exported to training data
 TRAINING_DIR = PROJECT_ROOT / "data"
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
@@ -175,10 +177,10 @@ def plan_export(
     candidates: Sequence[Candidate],
     *,
     training: Iterable[Path],
-    heldout: Iterable[Path] = (HELDOUT_DIR,),
+    heldout: Iterable[Path] = EVALUATION_DIRS,
     intents: Iterable[str],
 ) -> ExportPlan:
-    """Decide which candidates become examples. Held-out examples are never exported."""
+    """Decide which candidates become examples. Held-out and dev examples are never exported."""
     known = set(intents)
     heldout_keys = example_keys(heldout)
     seen = example_keys(training)

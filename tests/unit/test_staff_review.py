@@ -14,6 +14,8 @@ from sqlalchemy import select
 from core.db import session_scope
 from core.models import ChatExchange, UnresolvedQuestion
 from core.review import (
+    DEV_DIR,
+    EVALUATION_DIRS,
     HELDOUT_DIR,
     TRAINING_DIR,
     Candidate,
@@ -74,6 +76,8 @@ def test_export_skips_training_duplicates_heldout_and_batch_duplicates(tmp_path:
     heldout_file = next(HELDOUT_DIR.glob("*.yml"))
     heldout_raw = yaml.safe_load(heldout_file.read_text(encoding="utf-8"))["nlu"][0]["examples"]
     heldout_text = heldout_raw.splitlines()[0].strip()[2:]
+    dev_raw = yaml.safe_load((DEV_DIR / "accented.yml").read_text(encoding="utf-8"))["nlu"][0]["examples"]
+    dev_text = dev_raw.splitlines()[0].strip()[2:]
     candidates = [
         Candidate(1, "vneid_login", "Sao tôi vào VNeID mãi không được hả trời"),
         Candidate(2, "vneid_login", "sao toi vao vneid mai khong duoc ha troi!"),  # same after folding
@@ -81,10 +85,11 @@ def test_export_skips_training_duplicates_heldout_and_batch_duplicates(tmp_path:
         Candidate(4, "greet", heldout_text),  # a held-out test sentence: never trained on
         Candidate(5, "no_such_intent", "một câu hỏi hoàn toàn mới"),
         Candidate(6, "vneid_login", "   "),
+        Candidate(7, "greet", dev_text),  # a dev sentence (used to tune the model): never trained on either
     ]
-    plan = plan_export(candidates, training=[TRAINING_DIR], heldout=[HELDOUT_DIR], intents=domain_intents())
+    plan = plan_export(candidates, training=[TRAINING_DIR], heldout=EVALUATION_DIRS, intents=domain_intents())
     assert plan.results == {1: "exported", 2: "duplicate", 3: "duplicate", 4: "heldout",
-                            5: "unknown_intent", 6: "empty"}
+                            5: "unknown_intent", 6: "empty", 7: "heldout"}
     assert plan.written == {"vneid_login": ["Sao tôi vào VNeID mãi không được hả trời"]}
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.models import UnresolvedQuestion
 from core.privacy import redact
 from core.review import (
-    HELDOUT_DIR,
+    EVALUATION_DIRS,
     TRAINING_DIR,
     Candidate,
     Item,
@@ -241,7 +241,7 @@ def export_reviewed(
         raise StaffError("nothing to export: assign some questions to an intent first")
     plan = plan_export(
         [Candidate(d.id, d.intent or "", d.example_text or "") for d in decisions],
-        training=[TRAINING_DIR, folder], heldout=[HELDOUT_DIR], intents=domain_intents(),
+        training=[TRAINING_DIR, folder], heldout=EVALUATION_DIRS, intents=domain_intents(),
     )
     now = utcnow()
     path: Path | None = None
