@@ -16,7 +16,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup env db lookups train eval run test test-rasa test-app browsers lock clean
+.PHONY: help setup env db lookups train eval eval-dev run test test-rasa test-app browsers lock clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ train: $(MODEL) ## Train the Rasa model if its data or config changed
 
 eval: $(MODEL) ## Evaluate NLU on the held-out set by variant; writes reports/nlu_eval.json
 	$(RASA_PY) -m bot.evaluate --model $(MODEL) --out reports/nlu_eval.json
+
+eval-dev: $(MODEL) ## Evaluate on the dev set (tests/nlu/dev): tune here, report with `make eval`
+	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout tests/nlu/dev --out reports/nlu_eval_dev.json
 
 run: setup db train ## Set up, train, and start actions + Rasa + API on http://127.0.0.1:8000
 	@echo "Starting: API http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055). Ctrl-C stops all."
