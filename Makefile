@@ -63,8 +63,9 @@ train: $(MODEL) ## Train the Rasa model if its data or config changed
 eval: $(MODEL) ## Evaluate NLU on the held-out set by variant; writes reports/nlu_eval.json
 	$(RASA_PY) -m bot.evaluate --model $(MODEL) --out reports/nlu_eval.json
 
-eval-dev: $(MODEL) ## Evaluate on the dev set (tests/nlu/dev): tune here, report with `make eval`
+eval-dev: $(MODEL) ## Evaluate on the two dev sets (tests/nlu/dev, dev2): tune here, report with `make eval`
 	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout tests/nlu/dev --out reports/nlu_eval_dev.json
+	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout tests/nlu/dev2 --out reports/nlu_eval_dev2.json
 
 run: setup db train ## Set up, train, and start actions + Rasa + API on http://127.0.0.1:8000
 	@echo "Starting: API http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055). Ctrl-C stops all."

@@ -1,17 +1,24 @@
-"""The evaluation sets stay out of the training data (compared diacritic- and case-insensitively)."""
+"""The evaluation sets stay out of the training data and out of each other (compared diacritic- and
+case-insensitively)."""
 
 from __future__ import annotations
 
-from core.review import DEV_DIR, HELDOUT_DIR, TRAINING_DIR, example_keys
+from itertools import combinations
+
+import pytest
+
+from core.review import EVALUATION_DIRS, TRAINING_DIR, example_keys
 
 
-def test_no_heldout_or_dev_sentence_is_trained_on() -> None:
+def test_no_evaluation_sentence_is_trained_on() -> None:
     training = example_keys([TRAINING_DIR / "nlu"])
-    heldout, dev = example_keys([HELDOUT_DIR]), example_keys([DEV_DIR])
-    assert len(training) > 1000 and len(heldout) > 300 and len(dev) > 300
-    assert sorted(training & heldout) == []
-    assert sorted(training & dev) == []
+    assert len(training) > 1000
+    for folder in EVALUATION_DIRS:
+        evaluation = example_keys([folder])
+        assert len(evaluation) > 300, folder
+        assert sorted(training & evaluation) == [], folder
 
 
-def test_dev_and_heldout_sets_are_disjoint() -> None:
-    assert sorted(example_keys([HELDOUT_DIR]) & example_keys([DEV_DIR])) == []
+@pytest.mark.parametrize(("first", "second"), list(combinations(EVALUATION_DIRS, 2)), ids=lambda p: p.name)
+def test_evaluation_sets_are_disjoint(first, second) -> None:
+    assert sorted(example_keys([first]) & example_keys([second])) == []

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.db import session_scope
 from core.models import ChatExchange, UnresolvedQuestion
 from core.review import (
-    DEV_DIR,
+    DEV_DIRS,
     EVALUATION_DIRS,
     HELDOUT_DIR,
     TRAINING_DIR,
@@ -76,7 +76,7 @@ def test_export_skips_training_duplicates_heldout_and_batch_duplicates(tmp_path:
     heldout_file = next(HELDOUT_DIR.glob("*.yml"))
     heldout_raw = yaml.safe_load(heldout_file.read_text(encoding="utf-8"))["nlu"][0]["examples"]
     heldout_text = heldout_raw.splitlines()[0].strip()[2:]
-    dev_raw = yaml.safe_load((DEV_DIR / "accented.yml").read_text(encoding="utf-8"))["nlu"][0]["examples"]
+    dev_raw = yaml.safe_load((DEV_DIRS[0] / "accented.yml").read_text(encoding="utf-8"))["nlu"][0]["examples"]
     dev_text = dev_raw.splitlines()[0].strip()[2:]
     candidates = [
         Candidate(1, "vneid_login", "Sao tôi vào VNeID mãi không được hả trời"),
