@@ -88,6 +88,8 @@ async def predict(model: Path, sets: Dict[str, List[Tuple[str, str]]]) -> Tuple[
                     "confidence": parsed["intent"]["confidence"],
                     "top_non_fallback": ranking[0]["name"] if ranking else None,
                     "top_confidence": ranking[0]["confidence"] if ranking else 0.0,
+                    # with top_confidence: lets fallback thresholds be swept without retraining
+                    "second_confidence": ranking[1]["confidence"] if len(ranking) > 1 else 0.0,
                     "entities": [(e["entity"], e["value"]) for e in parsed.get("entities", [])],
                 }
             )
