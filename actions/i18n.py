@@ -36,6 +36,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Currently applies: {what} under {document}{until}.",
     },
     "until": {"vi": ", hiệu lực đến {date}", "en": ", valid until {date}"},
+    "reduction_unverified": {
+        "vi": "Chưa đối chiếu được với văn bản gốc; nguồn: {url} · cập nhật {date}",
+        "en": "Not yet checked against the official text; source: {url} · checked {date}",
+    },
     "percent_off": {"vi": "giảm {percent}%", "en": "{percent}% off"},
     "no_current_reduction": {
         "vi": "Hiện tại (ngày {date}) không có mức giảm lệ phí nào đang áp dụng cho thủ tục này.",

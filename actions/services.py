@@ -94,8 +94,10 @@ def reduction_line(reduction: FeeReduction, language: str) -> str:
     until = t("until", language, date=format_date(reduction.valid_to)) if reduction.valid_to else ""
     line = t("reduction", language, what=what, document=reduction.document.get("number", ""), until=until)
     scope = localised(reduction.applies_to, language)
-    if scope and reduction.service_slug is None and scope != what:
-        line += f" ({scope})"  # a general reduction: say which fees it covers
+    if scope and scope != what:
+        line += f" ({scope})"  # say which fees it covers and for whom
+    if not reduction.verified:
+        line += "\n" + t("reduction_unverified", language, url=reduction.source_url, date=format_date(reduction.last_checked))
     return line
 
 

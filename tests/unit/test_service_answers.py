@@ -41,6 +41,21 @@ def test_open_ended_residence_reduction_is_current_today(catalogue_db: str) -> N
     assert "Đang áp dụng" in text and "75/2022/TT-BTC" in text
 
 
+LAST_DAY_OF_TT117 = dt.date(2027, 2, 28)
+
+
+@pytest.mark.parametrize("slug", ["passport", "id_card_renewal", "driving_licence_exchange", "temporary_residence"])
+def test_digital_citizen_waiver_says_whom_it_covers_and_ends(catalogue_db: str, slug: str) -> None:
+    text, _ = answer(slug, "fee", LAST_DAY_OF_TT117)
+    assert "117/2026/TT-BTC" in text and "28/02/2027" in text
+    assert "tài khoản định danh điện tử mức 2" in text and "66.22/2026/NQ-CP" in text
+    assert "Chưa đối chiếu được với văn bản gốc; nguồn: https://" in text  # the record is unverified
+    english, _ = answer(slug, "fee", LAST_DAY_OF_TT117, language="en")
+    assert "level-2 e-ID account" in english
+    after, _ = answer(slug, "reduction", LAST_DAY_OF_TT117 + dt.timedelta(days=1))
+    assert "117/2026/TT-BTC" not in after
+
+
 @pytest.mark.parametrize(
     ("place", "expected"),
     [
