@@ -48,7 +48,7 @@ LOOKUPS := data/lexicon/services.yml data/lexicon/provinces.yml
 
 $(LOOKUPS) &: data/catalogue/services.yaml data/reference/provinces.yaml core/lookups.py | $(APP_VENV)/.installed
 	$(APP_PY) -m core.cli nlu lookups
-	@touch $(LOOKUPS)
+# Files are rewritten only when their content changes, so a fee or note edit does not retrain.
 
 lookups: $(LOOKUPS) ## Regenerate NLU lookup data from the catalogue
 
