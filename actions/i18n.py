@@ -45,6 +45,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Hiện tại (ngày {date}) không có mức giảm lệ phí nào đang áp dụng cho thủ tục này.",
         "en": "As of {date} no fee reduction applies to this service.",
     },
+    "no_province_reduction": {
+        "vi": "Danh mục chưa có chính sách giảm phí, lệ phí khi nộp trực tuyến nào của {name} đang áp dụng (ngày {date}).",
+        "en": "The catalogue has no fee reduction for online filing in {name} in force on {date}.",
+    },
+    "local_reduction_hint": {
+        "vi": "Một số tỉnh, thành phố giảm hoặc miễn lệ phí này khi nộp trực tuyến: cho biết bạn ở đâu để xem mức của địa phương.",
+        "en": "Some provinces reduce or waive this fee when filed online: tell me where you are to see the local rate.",
+    },
+    "ask_service_for_fee": {
+        "vi": "Mức giảm toàn quốc tùy từng thủ tục: hãy chọn hoặc gõ tên thủ tục để xem lệ phí cụ thể.",
+        "en": "National reductions depend on the service: pick or type a service to see its exact fee.",
+    },
     "province": {"vi": "Địa phương: {name}", "en": "Place: {name}"},
     "old_province": {"vi": "{old} — nay thuộc {new}", "en": "{old} — now part of {new}"},
     "ask_province": {

@@ -20,6 +20,7 @@ from actions.common import bullet_list, button, format_date, format_vnd, languag
 from actions.i18n import localised, t
 from core.catalogue import (
     ServiceMatch,
+    any_province_reduction,
     current_reductions,
     get_service,
     list_services,
@@ -103,15 +104,15 @@ def reduction_line(reduction: FeeReduction, language: str) -> str:
 
 def render_fee(
     session: Session, service: Service, language: str, on: dt.date, place: Resolved | None, focus_reduction: bool
-) -> list[str]:
+) -> tuple[list[str], bool]:
+    """The fee lines and whether they answer the question (an amount, or a reduction in force)."""
     parts = []
     amounts = []
     if service.fee_offline is not None:
         amounts.append(t("fee_offline", language, amount=format_vnd(service.fee_offline, language)))
     if service.fee_online is not None:
         amounts.append(t("fee_online", language, amount=format_vnd(service.fee_online, language)))
-    if amounts:
-        parts.append(f"{t('fee', language)}: " + "; ".join(amounts) + ".")
+    parts.append(f"{t('fee', language)}: " + "; ".join(amounts) + "." if amounts else t("fee_unknown", language))
     note = localised(service.fee_note, language)
     if note:
         parts.append(str(note))
@@ -121,7 +122,9 @@ def render_fee(
         parts.append(reduction_line(reduction, language))
     if focus_reduction and not national and not local:
         parts.append(t("no_current_reduction", language, date=format_date(on)))
-    return parts
+    if place is None and not focus_reduction and any_province_reduction(session, service.slug, on):
+        parts.append(t("local_reduction_hint", language))
+    return parts, bool(amounts or national or local)
 
 
 def render_aspect(
@@ -150,11 +153,8 @@ def render_aspect(
         if answered:
             parts.append(f"{t('documents', language)}:\n{bullet_list(documents)}")  # type: ignore[arg-type]
     elif aspect in {"fee", "reduction"}:
-        if service.fee_offline is None and service.fee_online is None:
-            parts.append(t("fee_unknown", language))
-            answered = False
-        else:
-            parts.extend(render_fee(session, service, language, on, place, aspect == "reduction"))
+        fee_parts, answered = render_fee(session, service, language, on, place, aspect == "reduction")
+        parts.extend(fee_parts)
     elif aspect == "time":
         value = localised(service.processing_time, language)
         answered = bool(value)
@@ -167,14 +167,36 @@ def render_aspect(
             parts.append(f"{t('where_to_file', language)}: {value}")
         if service.portal_url:
             parts.append(f"{t('portal', language)}: {service.portal_url}")
-    if not answered:
-        if aspect != "fee" and aspect != "reduction":
-            parts.append(t("no_info", language, service=name))
+    if not answered and aspect not in {"fee", "reduction"}:
+        parts.append(t("no_info", language, service=name))
         return "\n\n".join(parts), False
+    # Fee answers always carry the service's fee note, so they always end with its source.
     parts.append(source_line(service, language))
     if place is not None and place.is_old_name:
         parts.append(provinces_source(language))
-    return "\n\n".join(parts), True
+    return "\n\n".join(parts), answered
+
+
+def render_province_reductions(
+    session: Session, place: Resolved, language: str, on: dt.date
+) -> tuple[str, list[FeeReduction]]:
+    """A province's fee reductions in force today, each with its source (no service named)."""
+    parts = [place_line(place, language)]
+    local = province_reductions(session, place.unit.name, on)
+    name = place.unit.label_vi if language == "vi" else place.unit.label_en
+    if not local:
+        parts.append(t("no_province_reduction", language, name=name, date=format_date(on)))
+    for reduction in local:
+        line = reduction_line(reduction, language)
+        if reduction.verified:
+            title = reduction.source_title or reduction.document.get("number") or reduction.source_url
+            line += "\n" + t("source", language, title=title, date=format_date(reduction.last_checked))
+            line += f"\n{reduction.source_url}"
+        parts.append(line)
+    parts.append(t("ask_service_for_fee", language))
+    if place.is_old_name:
+        parts.append(provinces_source(language))
+    return "\n\n".join(parts), local
 
 
 def provinces_source(language: str) -> str:
@@ -217,6 +239,21 @@ class ActionAnswerService(Action):
                     buttons=[
                         button(str(localised(m.service.name, language)), intent or "ask_service", service=m.service.slug)
                         for m in candidates[:3]
+                    ],
+                )
+                return events
+            if service is None and aspect == "reduction" and place is not None:
+                text, local = render_province_reductions(session, place, language, today())
+                if not local:
+                    log_question(session, tracker, "missing_content", language)
+                covered = [slug for reduction in local for slug in (reduction.covers or [])]
+                choices = [get_service(session, slug) for slug in dict.fromkeys(covered)] or list_services(session)
+                dispatcher.utter_message(
+                    text=text,
+                    buttons=[
+                        button(str(localised(s.name, language)), "ask_fee", service=s.slug)
+                        for s in choices[:POPULAR_SERVICES]
+                        if s is not None
                     ],
                 )
                 return events

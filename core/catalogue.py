@@ -88,17 +88,28 @@ def is_current(record: Any, on: dt.date) -> bool:
     return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
 
 
+def covers_service(reduction: FeeReduction, slug: str) -> bool:
+    """A reduction counts for a service when it is for that service or lists it in `covers`."""
+    return reduction.service_slug == slug or slug in (reduction.covers or [])
+
+
 def current_reductions(session: Session, slug: str, on: dt.date) -> list[FeeReduction]:
     """National reductions for a service that are in force on `on`."""
-    rows = session.scalars(
-        select(FeeReduction).where(FeeReduction.service_slug == slug, FeeReduction.scope == "national")
-    )
-    return [row for row in rows if is_current(row, on)]
+    rows = session.scalars(select(FeeReduction).where(FeeReduction.scope == "national").order_by(FeeReduction.key))
+    return [row for row in rows if is_current(row, on) and covers_service(row, slug)]
 
 
 def province_reductions(session: Session, province: str, on: dt.date, slug: str | None = None) -> list[FeeReduction]:
-    """A province's reductions in force on `on`: those for the service and its general ones."""
+    """A province's reductions in force on `on`: all of them, or only those covering `slug`."""
     rows = session.scalars(
-        select(FeeReduction).where(FeeReduction.scope == "province", FeeReduction.province == province)
+        select(FeeReduction)
+        .where(FeeReduction.scope == "province", FeeReduction.province == province)
+        .order_by(FeeReduction.key)
     )
-    return [row for row in rows if is_current(row, on) and row.service_slug in (None, slug)]
+    return [row for row in rows if is_current(row, on) and (slug is None or covers_service(row, slug))]
+
+
+def any_province_reduction(session: Session, slug: str, on: dt.date) -> bool:
+    """Whether some province has a reduction covering `slug` in force on `on`."""
+    rows = session.scalars(select(FeeReduction).where(FeeReduction.scope == "province"))
+    return any(is_current(row, on) and covers_service(row, slug) for row in rows)

@@ -126,6 +126,8 @@ class DocumentRef(BaseModel):
 class FeeReductionIn(_Record):
     id: str = Field(pattern=SLUG_PATTERN)
     service: str | None = None
+    # Services a general reduction (service: null) covers; it is shown with their fee answers.
+    covers: list[str] = Field(default_factory=list)
     applies_to: dict[str, Any] = Field(default_factory=dict)
     scope: Literal["national", "province"]
     province: str | None = None
@@ -143,6 +145,8 @@ class FeeReductionIn(_Record):
             raise ValueError("a provincial reduction needs a province")
         if self.service and self.online_fee is None and self.percent_off is None:
             raise ValueError("a reduction for a service needs online_fee or percent_off")
+        if self.service and self.covers:
+            raise ValueError("give either service or covers, not both")
         return self
 
 
@@ -211,6 +215,9 @@ def _cross_checks(catalogue: Catalogue) -> list[str]:
     for reduction in catalogue.fee_reductions:
         if reduction.service and reduction.service not in slugs:
             problems.append(f"fee_reductions ({reduction.id}): unknown service '{reduction.service}'")
+        for covered in reduction.covers:
+            if covered not in slugs:
+                problems.append(f"fee_reductions ({reduction.id}): covers unknown service '{covered}'")
     return problems
 
 
@@ -322,6 +329,7 @@ def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
         {
             "id": r.key,
             "service": r.service_slug,
+            "covers": r.covers or [],
             "applies_to": r.applies_to,
             "scope": r.scope,
             "province": r.province,

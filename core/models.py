@@ -75,6 +75,8 @@ class FeeReduction(SourcedMixin, Base):
     service_slug: Mapped[str | None] = mapped_column(
         ForeignKey("services.slug", ondelete="CASCADE", onupdate="CASCADE"), index=True
     )
+    # A reduction with no single service (a council resolution) lists the services it covers.
+    covers: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     applies_to: Mapped[Localised] = mapped_column(JSON, default=dict)
     scope: Mapped[str] = mapped_column(String(20))  # national | province
     province: Mapped[str | None] = mapped_column(String(80))

@@ -92,11 +92,22 @@ def test_follow_up_keeps_the_service(stack: Stack) -> None:
 
 
 def test_missing_fact_is_said_plainly_and_logged(stack: Stack) -> None:
-    """The criminal record fee is not in the catalogue yet (no verified source): no guess."""
+    """Civil-status fees are set by each province and not in the catalogue: no guess."""
     before = len(unresolved(stack))
-    text = reply_text(ask(stack, "Xin phiếu lý lịch tư pháp mất bao nhiêu tiền?"))
-    assert "LÝ LỊCH TƯ PHÁP" in text and "Chưa có thông tin lệ phí" in text
+    text = reply_text(ask(stack, "Lệ phí đăng ký khai tử bao nhiêu?"))
+    assert "KHAI TỬ" in text and "Chưa có thông tin lệ phí" in text and "HĐND cấp tỉnh" in text
     assert [r.reason for r in unresolved(stack)[before:]] == ["missing_content"]
+
+
+def test_province_question_without_a_service_lists_local_reductions(stack: Stack) -> None:
+    before = len(unresolved(stack))
+    response = ask(stack, "o hai duong nop online co dc giam phi ko")
+    text = reply_text(response)
+    assert "Hải Dương — nay thuộc thành phố Hải Phòng" in text
+    assert "theo 23/2026/NQ-HĐND" in text and "nguồn: https://" in text
+    buttons = [b["title"] for r in response.json()["replies"] for b in r["buttons"]]
+    assert "Đăng ký kết hôn" in buttons and "Đăng ký thành lập hộ kinh doanh" not in buttons
+    assert unresolved(stack)[before:] == []
 
 
 def test_out_of_scope_is_answered_politely_and_logged_redacted(stack: Stack) -> None:

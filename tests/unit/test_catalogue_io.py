@@ -38,6 +38,11 @@ def test_fixture_is_valid() -> None:
         (lambda d: d["services"][0].update(slug="Bad Slug"), "slug"),
         (lambda d: d["fee_reductions"][0].update(valid_to="2025-01-01"), "valid_to is before valid_from"),
         (lambda d: d["fee_reductions"][0].update(service="nope"), "unknown service 'nope'"),
+        (
+            lambda d: d["fee_reductions"][0].update(service=None, covers=["sample_service", "nope"]),
+            "fee_reductions (sample_reduction): covers unknown service 'nope'",
+        ),
+        (lambda d: d["fee_reductions"][0].update(covers=["sample_service"]), "either service or covers"),
         (lambda d: d["guides"].append(dict(d["guides"][0])), "duplicate slug 'sample_guide'"),
     ],
 )
@@ -89,3 +94,18 @@ def test_reduction_is_current_only_inside_its_validity(database_url: str, day: d
         import_catalogue(session, parse_catalogue([FIXTURE]))
         keys = [r.key for r in current_reductions(session, "sample_service", day)]
     assert keys == (["sample_reduction"] if current else [])
+
+
+def test_general_reduction_counts_for_the_services_it_covers(database_url: str, tmp_path: Path) -> None:
+    document = _fixture()
+    general = dict(document["fee_reductions"][0], id="general_reduction", service=None, covers=["sample_service"])
+    document["fee_reductions"].append(general)
+    catalogue = parse_catalogue([_write(tmp_path, document)])
+    with session_scope() as session:
+        import_catalogue(session, catalogue)
+        keys = [r.key for r in current_reductions(session, "sample_service", dt.date(2026, 3, 1))]
+        exported = export_catalogue(session)
+    assert keys == ["general_reduction", "sample_reduction"]
+    reparsed = parse_catalogue([_write(tmp_path, exported)])
+    by_id = {r.id: r.model_dump() for r in catalogue.fee_reductions}
+    assert {r.id: r.model_dump() for r in reparsed.fee_reductions} == by_id

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from actions.services import render_aspect
+from actions.services import render_aspect, render_province_reductions
 from core.catalogue import get_service
 from core.db import session_scope
 from core.provinces import provinces
@@ -30,10 +30,14 @@ def test_passport_reduction_shown_while_valid(catalogue_db: str) -> None:
 
 
 def test_passport_reduction_not_presented_after_it_expired(catalogue_db: str) -> None:
-    text, _ = answer("passport", "reduction", FIRST_DAY_AFTER)
-    assert "Đang áp dụng" not in text
-    assert "không có mức giảm lệ phí nào đang áp dụng" in text
-    assert "200.000 đồng" in text
+    last_day, _ = answer("passport", "reduction", dt.date(2026, 12, 31))
+    day_after, _ = answer("passport", "reduction", dt.date(2027, 1, 1))
+    assert "theo 64/2025/TT-BTC, hiệu lực đến 31/12/2026" in last_day
+    assert "theo 64/2025/TT-BTC" not in day_after
+    after_every_cut, _ = answer("passport", "reduction", dt.date(2027, 3, 1))
+    assert "Đang áp dụng" not in after_every_cut
+    assert "không có mức giảm lệ phí nào đang áp dụng" in after_every_cut
+    assert "200.000 đồng" in after_every_cut
 
 
 def test_open_ended_residence_reduction_is_current_today(catalogue_db: str) -> None:
@@ -44,11 +48,14 @@ def test_open_ended_residence_reduction_is_current_today(catalogue_db: str) -> N
 LAST_DAY_OF_TT117 = dt.date(2027, 2, 28)
 
 
-@pytest.mark.parametrize("slug", ["passport", "id_card_renewal", "driving_licence_exchange", "temporary_residence"])
+@pytest.mark.parametrize(
+    "slug", ["passport", "id_card_renewal", "driving_licence_exchange", "temporary_residence", "criminal_record_certificate"]
+)
 def test_digital_citizen_waiver_says_whom_it_covers_and_ends(catalogue_db: str, slug: str) -> None:
     text, _ = answer(slug, "fee", LAST_DAY_OF_TT117)
     assert "117/2026/TT-BTC" in text and "28/02/2027" in text
     assert "tài khoản định danh điện tử mức 2" in text and "66.22/2026/NQ-CP" in text
+    assert "khi nộp qua dịch vụ công trực tuyến" in text  # the waiver needs online filing
     assert "Chưa đối chiếu được với văn bản gốc; nguồn: https://" in text  # the record is unverified
     english, _ = answer(slug, "fee", LAST_DAY_OF_TT117, language="en")
     assert "level-2 e-ID account" in english
@@ -69,9 +76,31 @@ def test_old_province_names_are_answered_with_the_new_unit(catalogue_db: str, pl
     assert expected in text
 
 
+TODAY = dt.date(2026, 11, 23)
+
+
 def test_provincial_reduction_applies_to_the_merged_city(catalogue_db: str) -> None:
-    text, _ = answer("temporary_residence", "reduction", dt.date(2026, 11, 23), place="Bình Dương")
-    assert "411" in text  # Hồ Chí Minh City resolution, valid for the whole merged city
+    text, _ = answer("marriage_registration", "reduction", TODAY, place="Bình Dương")
+    assert "411/NQ-HĐND" in text  # Hồ Chí Minh City resolution, valid for the whole merged city
+
+
+def test_provincial_reduction_is_shown_only_for_the_fees_it_covers(catalogue_db: str) -> None:
+    # HCMC 411 covers council-set fees (civil status, land, construction, business), not the
+    # police's residence fee, which is set nationally.
+    text, _ = answer("temporary_residence", "reduction", TODAY, place="Hồ Chí Minh")
+    assert "411/NQ-HĐND" not in text and "75/2022/TT-BTC" in text
+    # Hải Phòng 23/2026 lists civil status but not business registration.
+    civil, _ = answer("marital_status_certificate", "fee", TODAY, place="Hải Phòng")
+    business, _ = answer("business_household_registration", "fee", TODAY, place="Hải Phòng")
+    assert "23/2026/NQ-HĐND" in civil and "23/2026/NQ-HĐND" not in business
+
+
+def test_provincial_reduction_starts_on_its_first_day(catalogue_db: str) -> None:
+    before, _ = answer("marriage_registration", "reduction", dt.date(2026, 8, 7), place="Hải Dương")
+    first, _ = answer("marriage_registration", "reduction", dt.date(2026, 8, 8), place="Hải Dương")
+    assert "theo 07/2025/NQ-HĐND" in before and "theo 23/2026/NQ-HĐND" not in before
+    assert "theo 23/2026/NQ-HĐND" in first and "07/2025/NQ-HĐND" not in first
+    assert "Hải Dương — nay thuộc thành phố Hải Phòng" in first
 
 
 def test_english_answer(catalogue_db: str) -> None:
@@ -86,6 +115,54 @@ def test_every_factual_answer_ends_with_source_and_date(catalogue_db: str, aspec
     assert "Nguồn:" in text and "cập nhật 23/11/2026" in text
 
 
+def test_criminal_record_fee_and_reduced_rate(catalogue_db: str) -> None:
+    text, answered = answer("criminal_record_certificate", "fee", TODAY)
+    assert answered and "200.000 đồng" in text and "100.000 đồng/lần/người" in text and "16/2025/TT-BTC" in text
+
+
 def test_missing_fee_is_not_guessed(catalogue_db: str) -> None:
-    text, answered = answer("criminal_record_certificate", "fee", FIRST_DAY_AFTER)
+    text, answered = answer("death_registration", "fee", FIRST_DAY_AFTER)
     assert not answered and "Chưa có thông tin lệ phí" in text
+    assert "HĐND cấp tỉnh quy định" in text  # the fee note says who sets it
+    assert "Nguồn:" in text  # the note is a fact, so the answer still carries its source
+
+
+def test_reduction_shown_when_the_base_fee_is_unknown(catalogue_db: str) -> None:
+    text, answered = answer("marital_status_certificate", "reduction", LAST_DAY_OF_TT117)
+    assert answered
+    assert "Chưa có thông tin lệ phí" in text and "66.22/2026/NQ-CP" in text
+    after, answered_after = answer("marital_status_certificate", "reduction", LAST_DAY_OF_TT117 + dt.timedelta(days=1))
+    assert not answered_after and "66.22/2026/NQ-CP" not in after
+    civil, answered_civil = answer("marriage_registration", "fee", TODAY, place="Hà Nội")
+    assert answered_civil and "77/2025/NQ-HĐND" in civil
+
+
+def province_answer(place: str, on: dt.date, language: str = "vi") -> tuple[str, list[str]]:
+    with session_scope() as session:
+        resolved = provinces().resolve(place)
+        assert resolved is not None, place
+        text, local = render_province_reductions(session, resolved, language, on)
+        return text, [r.key for r in local]
+
+
+def test_province_question_without_a_service_lists_its_reductions(catalogue_db: str) -> None:
+    text, keys = province_answer("Hải Phòng", TODAY)
+    assert keys == ["haiphong_nq23_2026"]  # the former Hải Dương rule has expired
+    assert "23/2026/NQ-HĐND" in text and "07/2025/NQ-HĐND" not in text
+    assert "Chưa đối chiếu được với văn bản gốc; nguồn: https://" in text
+    verified, _ = province_answer("Sài Gòn", TODAY, language="en")
+    assert "411/NQ-HĐND" in verified and "Source:" in verified and "checked 23/11/2026" in verified
+
+
+def test_province_without_a_recorded_reduction_says_so(catalogue_db: str) -> None:
+    text, keys = province_answer("Quảng Ninh", TODAY)
+    assert keys == []
+    assert "chưa có chính sách giảm phí" in text and "23/11/2026" in text
+
+
+def test_fee_answer_without_a_place_points_to_local_reductions(catalogue_db: str) -> None:
+    hint = "Một số tỉnh, thành phố giảm hoặc miễn lệ phí này"
+    without_place, _ = answer("marriage_registration", "fee", TODAY)
+    with_place, _ = answer("marriage_registration", "fee", TODAY, place="Hà Nội")
+    national_only, _ = answer("passport", "fee", TODAY)
+    assert hint in without_place and hint not in with_place and hint not in national_only
