@@ -48,14 +48,14 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
 
 # 2. event class lookup by type name, cached (misses keep Rasa's behaviour)
-_original_resolve = Event.resolve_by_type
+rasa_resolve_by_type = Event.resolve_by_type
 _event_classes: Dict[Text, Type[Event]] = {}
 
 
 def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
     cls = _event_classes.get(type_name)
     if cls is None:
-        cls = _original_resolve(type_name, default)
+        cls = rasa_resolve_by_type(type_name, default)
         if cls is not None and cls is not default:
             _event_classes[type_name] = cls
     return cls
