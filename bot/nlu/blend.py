@@ -11,6 +11,7 @@ Nothing here knows about this product: it only reads the featurizers' sparse sen
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
@@ -25,6 +26,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, vstack
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class IntentBlendClassifier(IntentClassifier, GraphComponent):
             # Inverse L2 regularisation of the logistic regression.
             "C": 5.0,
             "binary": True,
+            # Optimiser iterations; a cap below convergence is a time budget, not an error.
             "max_iter": 3000,
             "random_seed": 42,
             "ranking_length": LABEL_RANKING_LENGTH,
@@ -101,7 +104,12 @@ class IntentBlendClassifier(IntentClassifier, GraphComponent):
             return self._resource
         self.model = LogisticRegression(
             C=self.config["C"], max_iter=self.config["max_iter"], random_state=self.config["random_seed"]
-        ).fit(vstack(rows).tocsr(), labels)
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.model.fit(vstack(rows).tocsr(), labels)
+        if int(max(self.model.n_iter_)) >= self.config["max_iter"]:
+            logger.info("IntentBlendClassifier: stopped at max_iter=%d before full convergence.", self.config["max_iter"])
         self.persist()
         return self._resource
 
