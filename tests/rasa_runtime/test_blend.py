@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
 from pathlib import Path
 
 import pytest
@@ -28,9 +30,7 @@ def storage(tmp_path: Path) -> LocalModelStorage:
     return LocalModelStorage(tmp_path)
 
 
-@pytest.fixture()
-def pipeline(storage: LocalModelStorage):
-    context = ExecutionContext(graph_schema=None, node_name="blend")  # type: ignore[arg-type]
+def featurised_training_data(storage: LocalModelStorage, context: ExecutionContext):
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     featurizer = CountVectorsFeaturizer.create(
         {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 3},
@@ -40,6 +40,13 @@ def pipeline(storage: LocalModelStorage):
     tokenizer.process_training_data(data)
     featurizer.train(data)
     featurizer.process_training_data(data)
+    return tokenizer, featurizer, data
+
+
+@pytest.fixture()
+def pipeline(storage: LocalModelStorage):
+    context = ExecutionContext(graph_schema=None, node_name="blend")  # type: ignore[arg-type]
+    tokenizer, featurizer, data = featurised_training_data(storage, context)
     blend = IntentBlendClassifier.create({"weight": 0.5}, storage, Resource("blend"), context)
     blend.train(data)
 
@@ -114,3 +121,15 @@ def test_missing_model_passes_the_previous_ranking_through(storage: LocalModelSt
     message.set("intent", {"name": "greet", "confidence": 0.8})
     empty.process([message])
     assert message.get("intent") == {"name": "greet", "confidence": 0.8}
+
+
+def test_an_iteration_cap_is_logged_not_warned(storage: LocalModelStorage, caplog: pytest.LogCaptureFixture) -> None:
+    context = ExecutionContext(graph_schema=None, node_name="capped")  # type: ignore[arg-type]
+    _, _, data = featurised_training_data(storage, context)
+    capped = IntentBlendClassifier.create({"max_iter": 1}, storage, Resource("capped"), context)
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.INFO, logger="bot.nlu.blend"):
+        warnings.simplefilter("always")
+        capped.train(data)
+    assert not [w for w in caught if "converge" in str(w.message).lower()]
+    assert "stopped at max_iter=1" in caplog.text
+    assert capped.model is not None and set(capped.model.classes_) == set(EXAMPLES)
