@@ -59,7 +59,8 @@ def build(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]
         "actions": [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(args.actions_port)],
         **{
             f"rasa{i}": [
-                str(RASA), "run", "--enable-api", "--auth-token", env.get("RASA_TOKEN", ""),
+                # "=": a random token may start with "-", which argparse would take for an option
+                str(RASA), "run", "--enable-api", f"--auth-token={env.get('RASA_TOKEN', '')}",
                 "--interface", "127.0.0.1", "--port", str(port), "--model", args.model,
                 "--endpoints", args.endpoints, "--credentials", "credentials.yml",
             ]

@@ -45,7 +45,8 @@ class Stack:
     workdir: Path
     database_url: str
     ports: dict[str, int] = field(default_factory=lambda: {k: free_port() for k in ("actions", "rasa", "api")})
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    # Starts with "-" on purpose: one in 64 tokens from `make env` does, and Rasa must still get it.
+    token: str = field(default_factory=lambda: "-" + secrets.token_urlsafe(16))
     hash_key: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     # Extra environment for every process (e.g. the PostgreSQL/Redis settings of endpoints.prod.yml).
@@ -85,7 +86,7 @@ class Stack:
             return [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", port]
         if name == "rasa":
             return [
-                str(RASA), "run", "--enable-api", "--auth-token", self.token, "--interface", "127.0.0.1",
+                str(RASA), "run", "--enable-api", f"--auth-token={self.token}", "--interface", "127.0.0.1",
                 "--port", port, "--model", str(MODEL), "--endpoints", self.endpoints,
                 "--credentials", "credentials.yml",
             ]
