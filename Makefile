@@ -9,7 +9,9 @@ RASA_PY   := $(RASA_VENV)/bin/python
 RASA      := $(RASA_VENV)/bin/rasa
 MODEL     := models/dvc.tar.gz
 PY310      = $(shell scripts/find-python310.sh)
-RASA_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories data/lexicon -name '*.yml' 2>/dev/null) $(wildcard bot/*.py bot/nlu/*.py)
+RASA_DATA := data/nlu data/rules data/stories
+EVAL_DIR  := data/eval/nlu
+RASA_INPUTS := config.yml domain.yml $(shell find $(RASA_DATA) data/lexicon -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
 
 export PYTHONPATH := $(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -55,17 +57,17 @@ lookups: $(LOOKUPS) ## Regenerate NLU lookup data from the catalogue
 $(MODEL): $(RASA_INPUTS) $(LOOKUPS) | $(RASA_VENV)/.installed
 	@mkdir -p models
 	time \
-	  $(RASA) train --fixed-model-name dvc --out models --quiet --force
+	  $(RASA) train --data $(RASA_DATA) --fixed-model-name dvc --out models --quiet --force
 	@touch $@
 
 train: $(MODEL) ## Train the Rasa model if its data or config changed
 
 eval: $(MODEL) ## Evaluate NLU on the held-out set by variant; writes reports/nlu_eval.json
-	$(RASA_PY) -m bot.evaluate --model $(MODEL) --out reports/nlu_eval.json
+	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout $(EVAL_DIR)/heldout --out reports/nlu_eval.json
 
-eval-dev: $(MODEL) ## Evaluate on the two dev sets (tests/nlu/dev, dev2): tune here, report with `make eval`
-	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout tests/nlu/dev --out reports/nlu_eval_dev.json
-	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout tests/nlu/dev2 --out reports/nlu_eval_dev2.json
+eval-dev: $(MODEL) ## Evaluate on the two dev sets (data/eval/nlu/dev, dev2): tune here, report with `make eval`
+	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout $(EVAL_DIR)/dev --out reports/nlu_eval_dev.json
+	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout $(EVAL_DIR)/dev2 --out reports/nlu_eval_dev2.json
 
 run: setup db train ## Set up, train, and start actions + Rasa + API on http://127.0.0.1:8000
 	@echo "Starting: API http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055). Ctrl-C stops all."

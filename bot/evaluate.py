@@ -20,7 +20,8 @@ from typing import Any, Dict, List, Tuple
 
 from bot.nlu.text import strip_diacritics
 
-HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "nlu" / "heldout"
+EVALUATION_DIR = Path(__file__).resolve().parent.parent / "data" / "eval" / "nlu"
+HELDOUT = EVALUATION_DIR / "heldout"
 FALLBACK_LABELS = {"out_of_scope", "nlu_fallback"}
 OUT_OF_SCOPE = "out_of_scope"
 

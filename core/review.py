@@ -26,11 +26,14 @@ from core.settings import PROJECT_ROOT
 from core.textnorm import fold, nfc
 
 DEFAULT_THRESHOLD = 72.0
-HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu" / "heldout"
+EVALUATION_DIR = PROJECT_ROOT / "data" / "eval" / "nlu"
+HELDOUT_DIR = EVALUATION_DIR / "heldout"
 # Dev sets (tuning) by two writers who never saw the training data; held-out only reports.
-DEV_DIRS = (PROJECT_ROOT / "tests" / "nlu" / "dev", PROJECT_ROOT / "tests" / "nlu" / "dev2")
+DEV_DIRS = (EVALUATION_DIR / "dev", EVALUATION_DIR / "dev2")
 EVALUATION_DIRS = (HELDOUT_DIR, *DEV_DIRS)  # never exported to training data
-TRAINING_DIR = PROJECT_ROOT / "data"
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+# What Rasa trains on (`--data`); data/eval/ and the catalogue are not training data.
+TRAINING_DATA = (NLU_DIR, PROJECT_ROOT / "data" / "rules", PROJECT_ROOT / "data" / "stories")
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
 _NOT_WORD = re.compile(r"[^\w\s\[\]]+", re.UNICODE)
@@ -233,10 +236,10 @@ def write_export(folder: Path, examples: dict[str, list[str]], now: dt.datetime,
 
 
 def training_data_args(export_dir: Path) -> list[str]:
-    """`--data` arguments: data/ plus the export folder when it lies outside data/."""
-    paths = [str(TRAINING_DIR)]
+    """`--data` arguments: the training data plus the export folder when it lies outside data/nlu/."""
+    paths = [str(path) for path in TRAINING_DATA]
     try:
-        export_dir.resolve().relative_to(TRAINING_DIR.resolve())
+        export_dir.resolve().relative_to(NLU_DIR.resolve())
     except ValueError:
         paths.append(str(export_dir))
     return paths
@@ -249,7 +252,7 @@ class Validation:
 
 
 def validate_training_data(rasa_bin: Path, export_dir: Path, timeout: float = 300) -> Validation:
-    """`rasa data validate` on data/ (+ export folder) against domain.yml, in the Rasa env."""
+    """`rasa data validate` on the training data (+ export folder) against domain.yml, in the Rasa env."""
     import os
 
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2")

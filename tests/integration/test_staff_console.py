@@ -53,7 +53,7 @@ def train_weak_model(workdir: Path) -> Path:
 
     config_path = small_config(CONFIG, 1, workdir / "weak_config.yml")
     subprocess.run(
-        [str(RASA), "train", "--data", "data", "--domain", "domain.yml", "--config", str(config_path),
+        [str(RASA), "train", "--data", "data/nlu", "data/rules", "data/stories", "--domain", "domain.yml", "--config", str(config_path),
          "--out", str(workdir), "--fixed-model-name", "weak", "--quiet"],
         cwd=ROOT, env=rasa_env(), check=True, capture_output=True, timeout=600,
     )

@@ -7,11 +7,11 @@ from itertools import combinations
 
 import pytest
 
-from core.review import EVALUATION_DIRS, TRAINING_DIR, example_keys
+from core.review import EVALUATION_DIRS, NLU_DIR, example_keys
 
 
 def test_no_evaluation_sentence_is_trained_on() -> None:
-    training = example_keys([TRAINING_DIR / "nlu"])
+    training = example_keys([NLU_DIR])
     assert len(training) > 1000
     for folder in EVALUATION_DIRS:
         evaluation = example_keys([folder])

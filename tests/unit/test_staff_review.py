@@ -17,7 +17,7 @@ from core.review import (
     DEV_DIRS,
     EVALUATION_DIRS,
     HELDOUT_DIR,
-    TRAINING_DIR,
+    NLU_DIR,
     Candidate,
     Item,
     cluster,
@@ -72,7 +72,7 @@ def test_comparable_form_redacts_and_folds() -> None:
 
 
 def test_export_skips_training_duplicates_heldout_and_batch_duplicates(tmp_path: Path) -> None:
-    training_text = next(iter(example_keys([TRAINING_DIR / "nlu" / "vi"])))
+    training_text = next(iter(example_keys([NLU_DIR / "vi"])))
     heldout_file = next(HELDOUT_DIR.glob("*.yml"))
     heldout_raw = yaml.safe_load(heldout_file.read_text(encoding="utf-8"))["nlu"][0]["examples"]
     heldout_text = heldout_raw.splitlines()[0].strip()[2:]
@@ -87,7 +87,7 @@ def test_export_skips_training_duplicates_heldout_and_batch_duplicates(tmp_path:
         Candidate(6, "vneid_login", "   "),
         Candidate(7, "greet", dev_text),  # a dev sentence (used to tune the model): never trained on either
     ]
-    plan = plan_export(candidates, training=[TRAINING_DIR], heldout=EVALUATION_DIRS, intents=domain_intents())
+    plan = plan_export(candidates, training=[NLU_DIR], heldout=EVALUATION_DIRS, intents=domain_intents())
     assert plan.results == {1: "exported", 2: "duplicate", 3: "duplicate", 4: "heldout",
                             5: "unknown_intent", 6: "empty", 7: "heldout"}
     assert plan.written == {"vneid_login": ["Sao tôi vào VNeID mãi không được hả trời"]}

@@ -15,7 +15,7 @@ from core.models import UnresolvedQuestion
 from core.privacy import redact
 from core.review import (
     EVALUATION_DIRS,
-    TRAINING_DIR,
+    NLU_DIR,
     Candidate,
     Item,
     cluster,
@@ -241,7 +241,7 @@ def export_reviewed(
         raise StaffError("nothing to export: assign some questions to an intent first")
     plan = plan_export(
         [Candidate(d.id, d.intent or "", d.example_text or "") for d in decisions],
-        training=[TRAINING_DIR, folder], heldout=EVALUATION_DIRS, intents=domain_intents(),
+        training=[NLU_DIR, folder], heldout=EVALUATION_DIRS, intents=domain_intents(),
     )
     now = utcnow()
     path: Path | None = None
