@@ -40,7 +40,9 @@ def format_vnd(amount: int, language: str) -> str:
 def source_line(record: Any, language: str) -> str:
     """The closing line of every factual answer: where it comes from and when it was checked."""
     title = record.source_title or record.source_url
-    line = t("source", language, title=title, date=format_date(record.last_checked)) + f"\n{record.source_url}"
+    line = (
+        t("source", language, title=title, date=format_date(record.last_checked)) + f"\n{record.source_url}"
+    )
     if not record.verified:
         line = t("unverified", language) + "\n" + line
     return line

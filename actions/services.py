@@ -16,7 +16,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import bullet_list, button, format_date, format_vnd, language_of, log_question, source_line, today
+from actions.common import (
+    bullet_list,
+    button,
+    format_date,
+    format_vnd,
+    language_of,
+    log_question,
+    source_line,
+    today,
+)
 from actions.i18n import localised, t
 from core.catalogue import (
     ServiceMatch,
@@ -81,7 +90,9 @@ def resolve_province(tracker: Tracker) -> Resolved | None:
 def place_line(place: Resolved, language: str) -> str:
     unit = place.unit
     if place.is_old_name:
-        return t("old_province", language, old=place.said, new=unit.label_vi if language == "vi" else unit.label_en)
+        return t(
+            "old_province", language, old=place.said, new=unit.label_vi if language == "vi" else unit.label_en
+        )
     return t("province", language, name=unit.label_vi if language == "vi" else unit.label_en)
 
 
@@ -98,12 +109,22 @@ def reduction_line(reduction: FeeReduction, language: str) -> str:
     if scope and scope != what:
         line += f" ({scope})"  # say which fees it covers and for whom
     if not reduction.verified:
-        line += "\n" + t("reduction_unverified", language, url=reduction.source_url, date=format_date(reduction.last_checked))
+        line += "\n" + t(
+            "reduction_unverified",
+            language,
+            url=reduction.source_url,
+            date=format_date(reduction.last_checked),
+        )
     return line
 
 
 def render_fee(
-    session: Session, service: Service, language: str, on: dt.date, place: Resolved | None, focus_reduction: bool
+    session: Session,
+    service: Service,
+    language: str,
+    on: dt.date,
+    place: Resolved | None,
+    focus_reduction: bool,
 ) -> tuple[list[str], bool]:
     """The fee lines and whether they answer the question (an amount, or a reduction in force)."""
     parts = []
@@ -112,7 +133,9 @@ def render_fee(
         amounts.append(t("fee_offline", language, amount=format_vnd(service.fee_offline, language)))
     if service.fee_online is not None:
         amounts.append(t("fee_online", language, amount=format_vnd(service.fee_online, language)))
-    parts.append(f"{t('fee', language)}: " + "; ".join(amounts) + "." if amounts else t("fee_unknown", language))
+    parts.append(
+        f"{t('fee', language)}: " + "; ".join(amounts) + "." if amounts else t("fee_unknown", language)
+    )
     note = localised(service.fee_note, language)
     if note:
         parts.append(str(note))
@@ -211,7 +234,11 @@ def aspect_buttons(service: Service, aspect: str, language: str) -> list[dict[st
         ("time", "ask_processing_time", "button_time"),
         ("overview", "ask_service", "button_steps"),
     ]
-    return [button(t(label, language), intent, service=service.slug) for key, intent, label in choices if key != aspect][:3]
+    return [
+        button(t(label, language), intent, service=service.slug)
+        for key, intent, label in choices
+        if key != aspect
+    ][:3]
 
 
 class ActionAnswerService(Action):
@@ -237,7 +264,11 @@ class ActionAnswerService(Action):
                 dispatcher.utter_message(
                     text=t("did_you_mean", language),
                     buttons=[
-                        button(str(localised(m.service.name, language)), intent or "ask_service", service=m.service.slug)
+                        button(
+                            str(localised(m.service.name, language)),
+                            intent or "ask_service",
+                            service=m.service.slug,
+                        )
                         for m in candidates[:3]
                     ],
                 )
@@ -247,7 +278,9 @@ class ActionAnswerService(Action):
                 if not local:
                     log_question(session, tracker, "missing_content", language)
                 covered = [slug for reduction in local for slug in (reduction.covers or [])]
-                choices = [get_service(session, slug) for slug in dict.fromkeys(covered)] or list_services(session)
+                choices = [get_service(session, slug) for slug in dict.fromkeys(covered)] or list_services(
+                    session
+                )
                 dispatcher.utter_message(
                     text=text,
                     buttons=[

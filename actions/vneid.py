@@ -42,6 +42,8 @@ class ActionVneidGuide(Action):
             lines.append(source_line(guide, language))
             buttons = []
             if more and not show_more:
-                buttons.append(button(t("button_more", language), intent or topic, guide=guide.slug, detail="more"))
+                buttons.append(
+                    button(t("button_more", language), intent or topic, guide=guide.slug, detail="more")
+                )
             dispatcher.utter_message(text="\n\n".join(line for line in lines if line), buttons=buttons)
         return []

@@ -30,7 +30,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     urls = rasa_urls(settings.rasa_url, settings.rasa_urls)
     app.state.rasa = (
-        RasaPool(urls, settings.rasa_token, settings.rasa_timeout_seconds) if len(urls) > 1
+        RasaPool(urls, settings.rasa_token, settings.rasa_timeout_seconds)
+        if len(urls) > 1
         else RasaClient(urls[0], settings.rasa_token, settings.rasa_timeout_seconds)
     )
     yield
@@ -70,11 +71,19 @@ def create_app() -> FastAPI:
     app.include_router(zalo.router)
     app.include_router(staff_console.router)
     if (PROJECT_ROOT / "miniapp" / "dist" / "index.html").exists():  # built by `make miniapp`
-        app.mount("/miniapp", StaticFiles(directory=PROJECT_ROOT / "miniapp" / "dist", html=True), name="miniapp")
+        app.mount(
+            "/miniapp", StaticFiles(directory=PROJECT_ROOT / "miniapp" / "dist", html=True), name="miniapp"
+        )
     settings = get_settings()
-    app.add_middleware(ChatRateLimit, limiter=RateLimiter(
-        settings.redis_url, settings.rate_limit_per_sender, settings.rate_limit_per_ip,
-        prefix=f"{settings.redis_prefix}-ratelimit"))
+    app.add_middleware(
+        ChatRateLimit,
+        limiter=RateLimiter(
+            settings.redis_url,
+            settings.rate_limit_per_sender,
+            settings.rate_limit_per_ip,
+            prefix=f"{settings.redis_prefix}-ratelimit",
+        ),
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # outside the rate limit
     app.add_middleware(widget.WidgetCORS)
     app.mount("/static/chat", StaticFiles(directory=WEB_ROOT / "chat"), name="chat-static")

@@ -79,9 +79,13 @@ class FeedbackRequest(BaseModel):
         pattern=r"^[A-Za-z0-9_.:@-]+$",
         description="The sender_id that sent the message; only its sender may rate an answer.",
     )
-    rating: Literal["up", "down"] = Field(description='"up" (helpful) or "down" (not helpful: queued for staff).')
+    rating: Literal["up", "down"] = Field(
+        description='"up" (helpful) or "down" (not helpful: queued for staff).'
+    )
     comment: str | None = Field(
-        default=None, max_length=500, description="Optional remark, at most 500 characters; personal data is redacted."
+        default=None,
+        max_length=500,
+        description="Optional remark, at most 500 characters; personal data is redacted.",
     )
 
 
@@ -90,5 +94,7 @@ class FeedbackResponse(BaseModel):
     exchange_id: int
     rating: Literal["up", "down"]
     channel: str = Field(description="Channel of the rated exchange (web, widget, zalo_miniapp...).")
-    queued_as_unresolved: bool = Field(description="True when the exchange is in the unresolved queue for staff.")
+    queued_as_unresolved: bool = Field(
+        description="True when the exchange is in the unresolved queue for staff."
+    )
     updated: bool = Field(description="True when this vote replaced an earlier vote on the same exchange.")

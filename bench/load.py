@@ -58,8 +58,9 @@ class Result:
         }
 
 
-async def _conversation(client: httpx.AsyncClient, result: Result, stop_at: float, budget: list[int],
-                        think: float) -> None:
+async def _conversation(
+    client: httpx.AsyncClient, result: Result, stop_at: float, budget: list[int], think: float
+) -> None:
     if think:  # paced conversations start spread out, like people do
         await asyncio.sleep(random.uniform(0, think))
     while True:
@@ -84,8 +85,14 @@ async def _conversation(client: httpx.AsyncClient, result: Result, stop_at: floa
                 await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
 
 
-async def run_level(api_url: str, concurrency: int, duration: float, max_messages: int,
-                    timeout: float = 30.0, think: float = 0.0) -> Result:
+async def run_level(
+    api_url: str,
+    concurrency: int,
+    duration: float,
+    max_messages: int,
+    timeout: float = 30.0,
+    think: float = 0.0,
+) -> Result:
     """`think` = 0: closed loop (each conversation sends its next message as soon as it has the
     answer: measures capacity). `think` > 0: paced conversations, a pause of think x U(0.5, 1.5)
     seconds between messages (measures what users feel at that load)."""
@@ -98,9 +105,9 @@ async def run_level(api_url: str, concurrency: int, duration: float, max_message
     async with httpx.AsyncClient(base_url=api_url, timeout=timeout, limits=limits) as client:
         started = time.monotonic()
         budget = [max_messages]
-        await asyncio.gather(*(
-            _conversation(client, result, started + duration, budget, think) for _ in range(concurrency)
-        ))
+        await asyncio.gather(
+            *(_conversation(client, result, started + duration, budget, think) for _ in range(concurrency))
+        )
         result.elapsed_s = time.monotonic() - started
     return result
 

@@ -59,8 +59,13 @@ class Setup:
         self.rasa_base = free_port_block(workers)
         self.token = "bench-" + os.urandom(8).hex()
         self.env = {
-            **os.environ, **env, "RASA_TOKEN": self.token, "SENDER_HASH_KEY": "bench-" + os.urandom(8).hex(),
-            "RATE_LIMIT_PER_SENDER": "", "RATE_LIMIT_PER_IP": "", "SPOOL_DIR": str(workdir / "spool"),
+            **os.environ,
+            **env,
+            "RASA_TOKEN": self.token,
+            "SENDER_HASH_KEY": "bench-" + os.urandom(8).hex(),
+            "RATE_LIMIT_PER_SENDER": "",
+            "RATE_LIMIT_PER_IP": "",
+            "SPOOL_DIR": str(workdir / "spool"),
             "PYTHONPATH": os.environ.get("PYTHONPATH") or str(ROOT),
         }
         self.endpoints = endpoints
@@ -72,16 +77,40 @@ class Setup:
 
     def start(self) -> None:
         for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
-            subprocess.run([str(APP_PY), "-m", "core.cli", *args], cwd=ROOT, env=self.env, check=True,
-                           capture_output=True)
+            subprocess.run(
+                [str(APP_PY), "-m", "core.cli", *args],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                capture_output=True,
+            )
         self.process = subprocess.Popen(
-            [str(APP_PY), "scripts/run_prod.py", "--workers", str(self.workers), "--endpoints", self.endpoints,
-             "--api-port", str(self.api_port), "--rasa-port", str(self.rasa_base),
-             "--actions-port", str(self.actions_port), "--log-dir", str(self.workdir / "logs")],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(APP_PY),
+                "scripts/run_prod.py",
+                "--workers",
+                str(self.workers),
+                "--endpoints",
+                self.endpoints,
+                "--api-port",
+                str(self.api_port),
+                "--rasa-port",
+                str(self.rasa_base),
+                "--actions-port",
+                str(self.actions_port),
+                "--log-dir",
+                str(self.workdir / "logs"),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 300
-        urls = [f"http://127.0.0.1:{self.rasa_base + i}/status?token={self.token}" for i in range(self.workers)]
+        urls = [
+            f"http://127.0.0.1:{self.rasa_base + i}/status?token={self.token}" for i in range(self.workers)
+        ]
         urls += [f"{self.api_url}/health"]
         for url in urls:
             while True:
@@ -110,8 +139,12 @@ def measure(setup: Setup, levels: list[tuple[int, float]], duration: float, max_
     rows = []
     for level, think in levels:
         result = asyncio.run(run_level(setup.api_url, level, duration, max_messages, think=think))
-        row = {"setup": setup.name, "workers": setup.workers, **result.summary(),
-               "load_avg_1min": round(os.getloadavg()[0], 2)}  # other work on the machine skews the figures
+        row = {
+            "setup": setup.name,
+            "workers": setup.workers,
+            **result.summary(),
+            "load_avg_1min": round(os.getloadavg()[0], 2),
+        }  # other work on the machine skews the figures
         print(json.dumps(row, ensure_ascii=False), flush=True)
         rows.append(row)
     return rows
@@ -134,8 +167,12 @@ def markdown(rows: list[dict]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--levels", default="1,10,20,50", help="closed loop: messages back to back")
-    parser.add_argument("--paced", default="20,50", help="paced conversations (pause --think s between messages)")
-    parser.add_argument("--think", type=float, default=2.0, help="mean pause between a user's messages, seconds")
+    parser.add_argument(
+        "--paced", default="20,50", help="paced conversations (pause --think s between messages)"
+    )
+    parser.add_argument(
+        "--think", type=float, default=2.0, help="mean pause between a user's messages, seconds"
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per level")
     parser.add_argument("--max-messages", type=int, default=4000, help="messages per level, at most")
     parser.add_argument("--workers", type=int, default=2, help="workers of the PostgreSQL+Redis set-up")
@@ -151,10 +188,17 @@ def main() -> int:
             workdir.mkdir()
             dropped: list[str] = []
             if which == "sqlite":
-                setup = Setup("SQLite, 1 worker", 1, workdir, {
-                    "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
-                    "RASA_TRACKER_DB": str(workdir / "tracker.db"), "REDIS_URL": "",
-                }, "endpoints.yml")
+                setup = Setup(
+                    "SQLite, 1 worker",
+                    1,
+                    workdir,
+                    {
+                        "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
+                        "RASA_TRACKER_DB": str(workdir / "tracker.db"),
+                        "REDIS_URL": "",
+                    },
+                    "endpoints.yml",
+                )
             else:
                 from tests.support.services import Postgres, ensure_postgres, ensure_redis
 
@@ -162,12 +206,26 @@ def main() -> int:
                 redis_url = ensure_redis()
                 app_db, rasa_db = pg.create_database("dvc_bench"), pg.create_database("dvc_bench_rasa")
                 dropped = [app_db, rasa_db]
-                setup = Setup(f"PostgreSQL + Redis, {args.workers} workers", args.workers, workdir, {
-                    "DATABASE_URL": pg.url(app_db), "REDIS_URL": redis_url.rsplit("/", 1)[0] + "/2",
-                    "RASA_DB_HOST": f"{pg.host}:{pg.port}", "RASA_DB_NAME": rasa_db, "RASA_DB_USER": pg.user,
-                    "RASA_DB_PASSWORD": "", "RASA_DB_LOGIN_DB": "postgres", "REDIS_HOST": pg.host,
-                    "REDIS_PORT": "6379", "REDIS_DB": "2", "REDIS_PASSWORD": "", "REDIS_LOCK_PREFIX": "dvcbench",
-                }, "endpoints.prod.yml")
+                setup = Setup(
+                    f"PostgreSQL + Redis, {args.workers} workers",
+                    args.workers,
+                    workdir,
+                    {
+                        "DATABASE_URL": pg.url(app_db),
+                        "REDIS_URL": redis_url.rsplit("/", 1)[0] + "/2",
+                        "RASA_DB_HOST": f"{pg.host}:{pg.port}",
+                        "RASA_DB_NAME": rasa_db,
+                        "RASA_DB_USER": pg.user,
+                        "RASA_DB_PASSWORD": "",
+                        "RASA_DB_LOGIN_DB": "postgres",
+                        "REDIS_HOST": pg.host,
+                        "REDIS_PORT": "6379",
+                        "REDIS_DB": "2",
+                        "REDIS_PASSWORD": "",
+                        "REDIS_LOCK_PREFIX": "dvcbench",
+                    },
+                    "endpoints.prod.yml",
+                )
             try:
                 print(f"== {setup.name}: starting", flush=True)
                 setup.start()
@@ -178,10 +236,22 @@ def main() -> int:
                     pg.drop_database(name)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "duration_s_per_level": args.duration, "rows": rows,
-    }, indent=2, ensure_ascii=False), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "duration_s_per_level": args.duration,
+                "rows": rows,
+            },
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nwrote {out}\n")
     print(markdown(rows))
     return 0

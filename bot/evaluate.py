@@ -138,12 +138,16 @@ def table(report: Dict[str, Any]) -> str:
             f"| {m['fallback_precision']:.1%} | {m['fallback_recall']:.1%} |"
         )
     p = report["parse_ms"]
-    lines.append(f"\nNLU parse latency over {p['n']} messages: p50 {p['p50']} ms, p95 {p['p95']} ms, max {p['max']} ms")
+    lines.append(
+        f"\nNLU parse latency over {p['n']} messages: p50 {p['p50']} ms, p95 {p['p95']} ms, max {p['max']} ms"
+    )
     return "\n".join(lines)
 
 
 def main(argv: List[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", type=Path, default=Path("models/dvc.tar.gz"))
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
     parser.add_argument("--out", type=Path, default=Path("reports/nlu_eval.json"))

@@ -88,7 +88,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 # 4. the tracker saved at the end of this turn, for the caller of `handle_message`
-_saved_tracker: ContextVar[Optional[Dict[Text, DialogueStateTracker]]] = ContextVar("saved_tracker", default=None)
+_saved_tracker: ContextVar[Optional[Dict[Text, DialogueStateTracker]]] = ContextVar(
+    "saved_tracker", default=None
+)
 _original_save = MessageProcessor.save_tracker
 
 

@@ -95,11 +95,15 @@ def covers_service(reduction: FeeReduction, slug: str) -> bool:
 
 def current_reductions(session: Session, slug: str, on: dt.date) -> list[FeeReduction]:
     """National reductions for a service that are in force on `on`."""
-    rows = session.scalars(select(FeeReduction).where(FeeReduction.scope == "national").order_by(FeeReduction.key))
+    rows = session.scalars(
+        select(FeeReduction).where(FeeReduction.scope == "national").order_by(FeeReduction.key)
+    )
     return [row for row in rows if is_current(row, on) and covers_service(row, slug)]
 
 
-def province_reductions(session: Session, province: str, on: dt.date, slug: str | None = None) -> list[FeeReduction]:
+def province_reductions(
+    session: Session, province: str, on: dt.date, slug: str | None = None
+) -> list[FeeReduction]:
     """A province's reductions in force on `on`: all of them, or only those covering `slug`."""
     rows = session.scalars(
         select(FeeReduction)

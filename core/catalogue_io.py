@@ -260,9 +260,7 @@ def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
         }
         for s in catalogue.services
     }
-    guides = {
-        g.slug: {**g.model_dump(mode="json"), **_dates(g, "last_checked")} for g in catalogue.guides
-    }
+    guides = {g.slug: {**g.model_dump(mode="json"), **_dates(g, "last_checked")} for g in catalogue.guides}
     reductions = {
         r.id: {
             **r.model_dump(mode="json", exclude={"id", "service"}),

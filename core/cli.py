@@ -10,7 +10,13 @@ from alembic import command
 from alembic.config import Config
 
 from api.services.zalo.cli import zalo_app
-from core.catalogue_io import CatalogueError, catalogue_files, export_catalogue, import_catalogue, parse_catalogue
+from core.catalogue_io import (
+    CatalogueError,
+    catalogue_files,
+    export_catalogue,
+    import_catalogue,
+    parse_catalogue,
+)
 from core.db import session_scope
 from core.settings import PROJECT_ROOT, get_settings
 
@@ -23,8 +29,10 @@ nlu_app = typer.Typer(help="NLU data generated from the catalogue.", no_args_is_
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(zalo_app, name="zalo")
 from core.retention import app as retention_app  # noqa: E402  (issue 7)
+
 app.add_typer(retention_app, name="retention")
 from core.staff import cli as staff_cli  # noqa: E402  (issue 6)
+
 app.add_typer(staff_cli, name="staff")
 
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "catalogue"

@@ -139,7 +139,9 @@ def record_feedback(
             reason=THUMBS_DOWN,
             language=exchange.language,
         )
-        entry.bot_reply = redact_answer(exchange.reply_text)[:MAX_STORED_CHARS] if exchange.reply_text else None
+        entry.bot_reply = (
+            redact_answer(exchange.reply_text)[:MAX_STORED_CHARS] if exchange.reply_text else None
+        )
         session.flush()
         feedback.unresolved_id = entry.id
     elif rating == "up" and feedback.unresolved_id is not None:

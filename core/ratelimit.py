@@ -50,8 +50,9 @@ class RateLimiter:
         uri = storage_uri(redis_url)
         options: dict[str, object] = {"wrap_exceptions": True}
         if "redis" in uri:
-            options.update(implementation="redispy", key_prefix=prefix, socket_timeout=1.0,
-                           socket_connect_timeout=1.0)
+            options.update(
+                implementation="redispy", key_prefix=prefix, socket_timeout=1.0, socket_connect_timeout=1.0
+            )
         self.backend = "redis" if "redis" in uri else "memory"
         self._limiter = FixedWindowRateLimiter(storage_from_string(uri, **options))
         self._rules: list[tuple[str, RateLimitItem]] = [

@@ -59,19 +59,23 @@ def purge_tracker_store(url: str, days: int, now: float | None = None) -> tuple[
             senders = [row[0] for row in connection.execute(stale)]
             removed = 0
             for start in range(0, len(senders), 500):
-                chunk = senders[start:start + 500]
+                chunk = senders[start : start + 500]
                 removed += connection.execute(sa.delete(events).where(events.c.sender_id.in_(chunk))).rowcount
             return len(senders), removed
     finally:
         engine.dispose()
 
 
-def purge_app_tables(exchanges_days: int, unresolved_days: int, now: dt.datetime | None = None) -> tuple[int, int]:
+def purge_app_tables(
+    exchanges_days: int, unresolved_days: int, now: dt.datetime | None = None
+) -> tuple[int, int]:
     """Delete chat exchanges and unresolved questions older than their periods (0: keep)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     counts = [0, 0]
     with session_scope() as session:
-        for index, (model, days) in enumerate(((ChatExchange, exchanges_days), (UnresolvedQuestion, unresolved_days))):
+        for index, (model, days) in enumerate(
+            ((ChatExchange, exchanges_days), (UnresolvedQuestion, unresolved_days))
+        ):
             if days > 0:
                 cutoff = now - dt.timedelta(days=days)
                 result = session.execute(sa.delete(model).where(model.created_at < cutoff))
@@ -92,13 +96,21 @@ def run_retention(
 
 @app.command("run")
 def run(
-    days: int = typer.Option(None, help="Rasa tracker store: delete conversations idle for more than N days "
-                                        "(default RETENTION_TRACKER_DAYS; 0 keeps)."),
+    days: int = typer.Option(
+        None,
+        help="Rasa tracker store: delete conversations idle for more than N days "
+        "(default RETENTION_TRACKER_DAYS; 0 keeps).",
+    ),
     exchanges_days: int = typer.Option(None, help="chat_exchanges (default RETENTION_EXCHANGES_DAYS)."),
-    unresolved_days: int = typer.Option(None, help="unresolved_questions (default RETENTION_UNRESOLVED_DAYS)."),
-    tracker_url_option: str = typer.Option(None, "--tracker-url",
-                                           help="SQLAlchemy URL of Rasa's tracker store (default RASA_TRACKER_URL, "
-                                                "else sqlite:///$RASA_TRACKER_DB)."),
+    unresolved_days: int = typer.Option(
+        None, help="unresolved_questions (default RETENTION_UNRESOLVED_DAYS)."
+    ),
+    tracker_url_option: str = typer.Option(
+        None,
+        "--tracker-url",
+        help="SQLAlchemy URL of Rasa's tracker store (default RASA_TRACKER_URL, "
+        "else sqlite:///$RASA_TRACKER_DB).",
+    ),
 ) -> None:
     """Delete what is older than the retention periods."""
     settings = get_settings()

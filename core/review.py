@@ -170,7 +170,9 @@ class Candidate:
 @dataclass
 class ExportPlan:
     written: dict[str, list[str]] = field(default_factory=dict)  # intent -> examples
-    results: dict[Any, str] = field(default_factory=dict)  # key -> exported|duplicate|heldout|unknown_intent|empty
+    results: dict[Any, str] = field(
+        default_factory=dict
+    )  # key -> exported|duplicate|heldout|unknown_intent|empty
 
     @property
     def count(self) -> int:
@@ -209,7 +211,11 @@ def plan_export(
 
 def render_nlu_yaml(examples: dict[str, list[str]], note: str = "") -> str:
     """Rasa 3.1 NLU YAML with `examples: |` blocks, intents sorted."""
-    lines = [f"# {note}" if note else "# Reviewed examples exported by the staff console.", 'version: "3.1"', "nlu:"]
+    lines = [
+        f"# {note}" if note else "# Reviewed examples exported by the staff console.",
+        'version: "3.1"',
+        "nlu:",
+    ]
     for intent in sorted(examples):
         lines.append(f"- intent: {intent}")
         lines.append("  examples: |")
@@ -256,10 +262,19 @@ def validate_training_data(rasa_bin: Path, export_dir: Path, timeout: float = 30
     import os
 
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2")
-    command = [str(rasa_bin), "data", "validate", "--data", *training_data_args(export_dir),
-               "--domain", str(DOMAIN_FILE)]
+    command = [
+        str(rasa_bin),
+        "data",
+        "validate",
+        "--data",
+        *training_data_args(export_dir),
+        "--domain",
+        str(DOMAIN_FILE),
+    ]
     try:
-        done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Validation(False, f"could not run rasa data validate: {exc}")
     output = (done.stdout + done.stderr)[-4000:]

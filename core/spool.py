@@ -55,7 +55,8 @@ def pending() -> list[Path]:
         return []
     stale = time.time() - STALE_CLAIM_SECONDS  # a worker died while replaying it
     return sorted(
-        p for p in directory.iterdir()
+        p
+        for p in directory.iterdir()
         if p.name.endswith(PENDING) or (p.name.endswith(CLAIMED) and p.stat().st_mtime < stale)
     )
 

@@ -206,7 +206,9 @@ def create_user(session: Session, *, username: str, password: str, role: str) ->
     check_password_strength(password)
     if session.scalars(select(StaffUser).where(StaffUser.username == name)).first() is not None:
         raise StaffError(f"user {name!r} already exists")
-    user = StaffUser(username=name, password_hash=hash_password(password), role=role, active=True, failed_logins=0)
+    user = StaffUser(
+        username=name, password_hash=hash_password(password), role=role, active=True, failed_logins=0
+    )
     session.add(user)
     session.flush()
     return user
@@ -258,13 +260,26 @@ def authenticate(session: Session, username: str, password: str, ip: str | None 
     if user is None:
         # Same work as a real check, so timing does not tell which usernames exist.
         verify_password(_DUMMY_HASH, password)
-        audit(session, actor=None, actor_name=name[:64] or "-", action="login_failed",
-              target=f"user:{name[:64]}", details={"reason": "unknown user"}, ip=ip)
+        audit(
+            session,
+            actor=None,
+            actor_name=name[:64] or "-",
+            action="login_failed",
+            target=f"user:{name[:64]}",
+            details={"reason": "unknown user"},
+            ip=ip,
+        )
         raise LoginRefused("wrong username or password")
     locked_until = as_utc(user.locked_until)
     if locked_until and locked_until > now:
-        audit(session, actor=user, action="login_failed", target=f"user:{user.username}",
-              details={"reason": "locked"}, ip=ip)
+        audit(
+            session,
+            actor=user,
+            action="login_failed",
+            target=f"user:{user.username}",
+            details={"reason": "locked"},
+            ip=ip,
+        )
         minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
         raise LoginRefused(f"account locked after too many failed logins; try again in {minutes} min", True)
     if not verify_password(user.password_hash, password) or not user.active:
@@ -274,17 +289,27 @@ def authenticate(session: Session, username: str, password: str, ip: str | None 
             user.first_failed_at, user.failed_logins = now, 1
         else:
             user.failed_logins += 1
-        details: dict[str, Any] = {"reason": "inactive" if not user.active else "wrong password",
-                                   "failures": user.failed_logins}
+        details: dict[str, Any] = {
+            "reason": "inactive" if not user.active else "wrong password",
+            "failures": user.failed_logins,
+        }
         locked = user.failed_logins >= settings.staff_max_failed_logins
         if locked:
             user.locked_until = now + dt.timedelta(minutes=settings.staff_lockout_minutes)
             user.failed_logins, user.first_failed_at = 0, None
             details["locked_minutes"] = settings.staff_lockout_minutes
-        audit(session, actor=user, action="login_failed", target=f"user:{user.username}", details=details, ip=ip)
+        audit(
+            session, actor=user, action="login_failed", target=f"user:{user.username}", details=details, ip=ip
+        )
         if locked:
-            audit(session, actor=user, action="account_locked", target=f"user:{user.username}",
-                  details={"minutes": settings.staff_lockout_minutes}, ip=ip)
+            audit(
+                session,
+                actor=user,
+                action="account_locked",
+                target=f"user:{user.username}",
+                details={"minutes": settings.staff_lockout_minutes},
+                ip=ip,
+            )
             raise LoginRefused("account locked after too many failed logins", True)
         raise LoginRefused("wrong username or password")
     user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
@@ -339,8 +364,9 @@ import sys  # noqa: E402
 
 import typer  # noqa: E402
 
-cli = typer.Typer(help="Staff console accounts (passwords are prompted for or read from stdin).",
-                  no_args_is_help=True)
+cli = typer.Typer(
+    help="Staff console accounts (passwords are prompted for or read from stdin).", no_args_is_help=True
+)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -369,8 +395,14 @@ def cli_create_user(
     try:
         with session_scope() as session:
             user = create_user(session, username=username, password=password, role=role)
-            audit(session, actor=None, actor_name="cli", action="user_create", target=f"user:{user.username}",
-                  details={"role": user.role, "via": "cli"})
+            audit(
+                session,
+                actor=None,
+                actor_name="cli",
+                action="user_create",
+                target=f"user:{user.username}",
+                details={"role": user.role, "via": "cli"},
+            )
             typer.echo(f"created {user.role} {user.username}")
     except StaffError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -387,15 +419,23 @@ def cli_set_password(
 
     password = _read_password(password_stdin)
     with session_scope() as session:
-        user = session.scalars(select(StaffUser).where(StaffUser.username == username.strip().lower())).first()
+        user = session.scalars(
+            select(StaffUser).where(StaffUser.username == username.strip().lower())
+        ).first()
         if user is None:
             typer.echo(f"error: no user {username!r}", err=True)
             raise typer.Exit(1)
         set_password(user, password)
         user.locked_until, user.failed_logins, user.first_failed_at = None, 0, None
         close_sessions(session, user.id)
-        audit(session, actor=None, actor_name="cli", action="user_update", target=f"user:{user.username}",
-              details={"password": "reset", "via": "cli"})
+        audit(
+            session,
+            actor=None,
+            actor_name="cli",
+            action="user_update",
+            target=f"user:{user.username}",
+            details={"password": "reset", "via": "cli"},
+        )
     typer.echo(f"password changed for {username}")
 
 

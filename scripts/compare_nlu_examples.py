@@ -29,13 +29,21 @@ def examples(content: str) -> Counter[tuple[str, str]]:
 
 
 def at_revision(rev: str, folder: str) -> Counter[tuple[str, str]]:
-    names = subprocess.run(["git", "ls-tree", "-r", "--name-only", rev, folder], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
+    names = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", rev, folder],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     total: Counter[tuple[str, str]] = Counter()
     for name in names:
         if name.endswith((".yml", ".yaml")):
-            total += examples(subprocess.run(["git", "show", f"{rev}:{name}"], cwd=ROOT, capture_output=True,
-                                             text=True, check=True).stdout)
+            total += examples(
+                subprocess.run(
+                    ["git", "show", f"{rev}:{name}"], cwd=ROOT, capture_output=True, text=True, check=True
+                ).stdout
+            )
     return total
 
 
@@ -57,8 +65,10 @@ def main(argv: list[str]) -> int:
         print(f"lost   {n}x {intent}: {text}")
     for (intent, text), n in sorted(gained.items()):
         print(f"gained {n}x {intent}: {text}")
-    print(f"{rev}:{old_dir} {sum(old.values())} examples, work tree {sum(new.values())}: "
-          + ("same multiset" if not lost and not gained else "DIFFERENT"))
+    print(
+        f"{rev}:{old_dir} {sum(old.values())} examples, work tree {sum(new.values())}: "
+        + ("same multiset" if not lost and not gained else "DIFFERENT")
+    )
     return 0 if not lost and not gained else 1
 
 

@@ -45,7 +45,9 @@ def build(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]
     actions_url = f"http://127.0.0.1:{args.actions_port}"
     rasa_ports = [args.rasa_port + i for i in range(args.workers)]
     env.update(
-        PYTHONPATH=os.pathsep.join(dict.fromkeys([str(ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])),
+        PYTHONPATH=os.pathsep.join(
+            dict.fromkeys([str(ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
+        ),
         ACTION_SERVER_URL=actions_url,
         ACTION_ENDPOINT_URL=f"{actions_url}/webhook",
         ACTION_SERVER_SANIC_WORKERS=str(args.workers),
@@ -60,23 +62,51 @@ def build(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]
         **{
             f"rasa{i}": [
                 # "=": a random token may start with "-", which argparse would take for an option
-                str(RASA), "run", "--enable-api", f"--auth-token={env.get('RASA_TOKEN', '')}",
-                "--interface", "127.0.0.1", "--port", str(port), "--model", args.model,
-                "--endpoints", args.endpoints, "--credentials", "credentials.yml",
+                str(RASA),
+                "run",
+                "--enable-api",
+                f"--auth-token={env.get('RASA_TOKEN', '')}",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--model",
+                args.model,
+                "--endpoints",
+                args.endpoints,
+                "--credentials",
+                "credentials.yml",
             ]
             for i, port in enumerate(rasa_ports)
         },
         "api": [
-            str(APP_PY), "-m", "uvicorn", "api.main:app", "--host", args.host, "--port", str(args.api_port),
-            "--ws", "none", "--workers", str(args.workers), "--no-access-log",
-            *(["--proxy-headers", "--forwarded-allow-ips", args.forwarded_allow_ips] if args.forwarded_allow_ips else []),
+            str(APP_PY),
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--host",
+            args.host,
+            "--port",
+            str(args.api_port),
+            "--ws",
+            "none",
+            "--workers",
+            str(args.workers),
+            "--no-access-log",
+            *(
+                ["--proxy-headers", "--forwarded-allow-ips", args.forwarded_allow_ips]
+                if args.forwarded_allow_ips
+                else []
+            ),
         ],
     }
     return env, commands
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "2")))
     parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS", "endpoints.prod.yml"))
     parser.add_argument("--model", default="models/dvc.tar.gz")
@@ -84,8 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", "8000")))
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
-    parser.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS", ""),
-                        help="IPs of the load balancer(s) whose X-Forwarded-For is trusted")
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FORWARDED_ALLOW_IPS", ""),
+        help="IPs of the load balancer(s) whose X-Forwarded-For is trusted",
+    )
     parser.add_argument("--log-dir", default=os.environ.get("LOG_DIR", ""), help="one log file per process")
     args = parser.parse_args(argv)
     if args.workers < 1:
@@ -106,11 +139,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.log_dir:
             Path(args.log_dir).mkdir(parents=True, exist_ok=True)
             output = open(Path(args.log_dir) / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
-        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                           start_new_session=True)
+        processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         print(f"started {name} (pid {processes[name].pid})", flush=True)
-    print(f"API on http://{args.host}:{args.api_port} with {args.workers} worker(s); Rasa on "
-          f"{env['RASA_URLS']}; Ctrl-C stops all.", flush=True)
+    print(
+        f"API on http://{args.host}:{args.api_port} with {args.workers} worker(s); Rasa on "
+        f"{env['RASA_URLS']}; Ctrl-C stops all.",
+        flush=True,
+    )
     exit_code = 0
     try:
         while not stopping:

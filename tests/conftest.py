@@ -144,8 +144,10 @@ def prod_stack(postgres, redis_url: str, tmp_path_factory: pytest.TempPathFactor
     prefix = f"dvctest{secrets.token_hex(4)}"
     with postgres.throwaway() as app_db, postgres.throwaway("dvc_test_rasa") as rasa_db:
         running = start_stack(
-            tmp_path_factory.mktemp("prod_stack"), database_url=postgres.url(app_db),
-            extra_env=prod_env(postgres, redis_url, rasa_db, prefix), endpoints="endpoints.prod.yml",
+            tmp_path_factory.mktemp("prod_stack"),
+            database_url=postgres.url(app_db),
+            extra_env=prod_env(postgres, redis_url, rasa_db, prefix),
+            endpoints="endpoints.prod.yml",
         )
         running.app_db, running.rasa_db, running.prefix = app_db, rasa_db, prefix  # type: ignore[attr-defined]
         # Several Rasa servers behind the API (RASA_URLS), the first one dead: conversations that

@@ -15,12 +15,17 @@ def error_body(detail: str, message: str) -> bytes:
 
 
 async def send_json(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                    *headers],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -45,7 +50,9 @@ class BodySizeLimit:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await send_json(send, 400, error_body("bad content-length", "Invalid Content-Length header."))
+                    await send_json(
+                        send, 400, error_body("bad content-length", "Invalid Content-Length header.")
+                    )
                     return
                 if declared > self.max_bytes:
                     await send_json(send, 413, self._refusal(), [(b"connection", b"close")])

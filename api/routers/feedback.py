@@ -34,6 +34,8 @@ async def feedback(body: FeedbackRequest) -> FeedbackResponse:
     except ExchangeNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "exchange not found") from exc
     except NotYourExchange as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this exchange belongs to another conversation") from exc
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "this exchange belongs to another conversation"
+        ) from exc
     except InvalidFeedback as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc

@@ -34,7 +34,9 @@ async def widget_js() -> FileResponse:
 
 @router.get("/widget.css", include_in_schema=False)
 async def widget_css() -> FileResponse:
-    return FileResponse(WIDGET_DIR / "widget.css", media_type="text/css; charset=utf-8", headers=_ASSET_HEADERS)
+    return FileResponse(
+        WIDGET_DIR / "widget.css", media_type="text/css; charset=utf-8", headers=_ASSET_HEADERS
+    )
 
 
 @router.get("/demo", include_in_schema=False)

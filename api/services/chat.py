@@ -42,7 +42,9 @@ class ChatUnavailable(RuntimeError):
     """Rasa is unreachable; the message has been logged."""
 
 
-def chat_record(sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int) -> dict:
+def chat_record(
+    sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int
+) -> dict:
     """Everything stored about one message, as plain data (written to the database or the spool)."""
     return {
         "at": dt.datetime.now(dt.timezone.utc).isoformat(),

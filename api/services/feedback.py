@@ -34,7 +34,9 @@ def _store(body: FeedbackRequest) -> FeedbackResponse:
                     queued_as_unresolved=feedback.unresolved_id is not None,
                     updated=not result.created,
                 )
-            logger.info("feedback", rating=response.rating, channel=response.channel, updated=response.updated)
+            logger.info(
+                "feedback", rating=response.rating, channel=response.channel, updated=response.updated
+            )
             return response
         except IntegrityError:
             if attempt == 2:

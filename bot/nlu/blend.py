@@ -22,7 +22,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, vstack
@@ -109,7 +115,10 @@ class IntentBlendClassifier(IntentClassifier, GraphComponent):
             warnings.simplefilter("ignore", ConvergenceWarning)
             self.model.fit(vstack(rows).tocsr(), labels)
         if int(max(self.model.n_iter_)) >= self.config["max_iter"]:
-            logger.info("IntentBlendClassifier: stopped at max_iter=%d before full convergence.", self.config["max_iter"])
+            logger.info(
+                "IntentBlendClassifier: stopped at max_iter=%d before full convergence.",
+                self.config["max_iter"],
+            )
         self.persist()
         return self._resource
 
@@ -148,7 +157,9 @@ class IntentBlendClassifier(IntentClassifier, GraphComponent):
             return
         intents = list(self.model.classes_)
         linear = self.model.predict_proba(features)[0]
-        previous = {r[INTENT_NAME_KEY]: r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING_KEY) or []}
+        previous = {
+            r[INTENT_NAME_KEY]: r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING_KEY) or []
+        }
         weight = self.config["weight"] if previous else 0.0
         blended = weight * np.array([previous.get(name, 0.0) for name in intents]) + (1 - weight) * linear
         order = np.argsort(-blended, kind="stable")

@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("csrf_token", sa.String(64), nullable=False),
-        sa.Column("user_id", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "user_id", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     )
@@ -49,7 +51,9 @@ def upgrade() -> None:
         "staff_audit_log",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
-        sa.Column("actor_id", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "actor_id", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("actor", sa.String(64), nullable=False),
         sa.Column("action", sa.String(40), nullable=False),
         sa.Column("target", sa.String(200), nullable=True),
@@ -64,20 +68,26 @@ def upgrade() -> None:
         "staff_review_decisions",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column(
-            "question_id", sa.Integer(),
-            sa.ForeignKey("unresolved_questions.id", ondelete="CASCADE"), nullable=False,
+            "question_id",
+            sa.Integer(),
+            sa.ForeignKey("unresolved_questions.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("action", sa.String(20), nullable=False),
         sa.Column("intent", sa.String(80), nullable=True),
         sa.Column("example_text", sa.Text(), nullable=True),
         sa.Column("cluster_key", sa.Integer(), nullable=True),
-        sa.Column("decided_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "decided_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("decided_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
         sa.Column("exported_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("export_result", sa.String(20), nullable=True),
         sa.Column("export_file", sa.String(300), nullable=True),
     )
-    op.create_index("ix_staff_review_decisions_question_id", "staff_review_decisions", ["question_id"], unique=True)
+    op.create_index(
+        "ix_staff_review_decisions_question_id", "staff_review_decisions", ["question_id"], unique=True
+    )
     op.create_index("ix_staff_review_decisions_action", "staff_review_decisions", ["action"])
     op.create_index("ix_staff_review_decisions_exported_at", "staff_review_decisions", ["exported_at"])
 
@@ -85,14 +95,18 @@ def upgrade() -> None:
         "staff_content_drafts",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
-        sa.Column("created_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "created_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("question_ids", sa.JSON(), nullable=False),
         sa.Column("question_text", sa.Text(), nullable=False),
         sa.Column("title", sa.String(300), nullable=True),
         sa.Column("answer", sa.Text(), nullable=True),
         sa.Column("source_url", sa.String(500), nullable=True),
         sa.Column("status", sa.String(20), nullable=False),
-        sa.Column("completed_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "completed_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index("ix_staff_content_drafts_status", "staff_content_drafts", ["status"])
@@ -102,7 +116,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("started_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "started_by", sa.Integer(), sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("config", sa.String(500), nullable=False),
         sa.Column("log_path", sa.String(500), nullable=False),
@@ -120,7 +136,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
         sa.Column("path", sa.String(500), nullable=False, unique=True),
         sa.Column("origin", sa.String(20), nullable=False),
-        sa.Column("run_id", sa.Integer(), sa.ForeignKey("staff_training_runs.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "run_id",
+            sa.Integer(),
+            sa.ForeignKey("staff_training_runs.id", ondelete="SET NULL"),
+            nullable=True,
+        ),
         sa.Column("accuracy", sa.Float(), nullable=True),
         sa.Column("macro_f1", sa.Float(), nullable=True),
         sa.Column("report", sa.JSON(), nullable=True),
@@ -131,7 +152,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "staff_model_versions", "staff_training_runs", "staff_content_drafts",
-        "staff_review_decisions", "staff_audit_log", "staff_sessions", "staff_users",
+        "staff_model_versions",
+        "staff_training_runs",
+        "staff_content_drafts",
+        "staff_review_decisions",
+        "staff_audit_log",
+        "staff_sessions",
+        "staff_users",
     ):
         op.drop_table(table)

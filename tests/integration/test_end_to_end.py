@@ -57,7 +57,9 @@ def test_health_is_ok_when_everything_runs(stack: Stack) -> None:
     response = httpx.get(f"{stack.api_url}/health", timeout=10)
     assert response.status_code == 200, response.text
     assert {name: part["status"] for name, part in response.json()["components"].items()} == {
-        "db": "ok", "rasa": "ok", "actions": "ok",
+        "db": "ok",
+        "rasa": "ok",
+        "actions": "ok",
     }
 
 

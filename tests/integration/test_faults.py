@@ -39,8 +39,12 @@ def rows(database_url: str, sql: str, **params: object) -> list[tuple]:
 
 
 def unresolved_for(stack: Stack, text: str) -> list[str]:
-    return [r[0] for r in rows(stack.database_url, "SELECT reason FROM unresolved_questions WHERE text = :t ORDER BY id",
-                               t=text)]
+    return [
+        r[0]
+        for r in rows(
+            stack.database_url, "SELECT reason FROM unresolved_questions WHERE text = :t ORDER BY id", t=text
+        )
+    ]
 
 
 def spooled(stack: Stack) -> int:
@@ -62,7 +66,9 @@ def test_action_server_down_gives_a_friendly_answer_and_logs_the_question(prod_s
     finally:
         stack.start("actions")
         stack.wait_ready("actions")
-    assert "200.000" in reply_text(ask(stack, "Lệ phí làm hộ chiếu bao nhiêu?", f"fault-act-{uuid.uuid4().hex[:6]}"))
+    assert "200.000" in reply_text(
+        ask(stack, "Lệ phí làm hộ chiếu bao nhiêu?", f"fault-act-{uuid.uuid4().hex[:6]}")
+    )
 
 
 def test_rasa_restarted_mid_conversation_continues_from_the_tracker_store(prod_stack: Stack) -> None:
@@ -85,8 +91,9 @@ def test_rasa_restarted_mid_conversation_continues_from_the_tracker_store(prod_s
     assert "HỘ CHIẾU" in follow_up and "200.000" in follow_up
 
 
-def test_postgres_briefly_unavailable_fails_cleanly_keeps_the_message_and_recovers(prod_stack: Stack,
-                                                                                   postgres) -> None:  # type: ignore[no-untyped-def]
+def test_postgres_briefly_unavailable_fails_cleanly_keeps_the_message_and_recovers(
+    prod_stack: Stack, postgres
+) -> None:  # type: ignore[no-untyped-def]
     stack = prod_stack
     database = stack.app_db  # type: ignore[attr-defined]
     lost_text = f"Làm căn cước cho con thế nào? ({uuid.uuid4().hex[:6]})"
@@ -106,7 +113,9 @@ def test_postgres_briefly_unavailable_fails_cleanly_keeps_the_message_and_recove
     # Back: the next request works without any restart, and the spooled message is replayed.
     assert "200.000" in reply_text(ask(stack, "Lệ phí làm hộ chiếu bao nhiêu?", sender))
     assert spooled(stack) == 0
-    assert rows(stack.database_url, "SELECT count(*) FROM chat_exchanges WHERE text = :t", t=lost_text) == [(1,)]
+    assert rows(stack.database_url, "SELECT count(*) FROM chat_exchanges WHERE text = :t", t=lost_text) == [
+        (1,)
+    ]
     assert httpx.get(f"{stack.api_url}/health", timeout=10).status_code == 200
 
 
@@ -129,4 +138,6 @@ def test_sqlite_locked_fails_cleanly_keeps_the_message_and_recovers(stack: Stack
         holder.close()
     reply_text(ask(stack, "Xin chào", sender))
     assert spooled(stack) == 0
-    assert rows(stack.database_url, "SELECT count(*) FROM chat_exchanges WHERE text = :t", t=locked_text) == [(1,)]
+    assert rows(stack.database_url, "SELECT count(*) FROM chat_exchanges WHERE text = :t", t=locked_text) == [
+        (1,)
+    ]

@@ -61,18 +61,25 @@ def test_conversation_lives_in_postgres_and_locks_in_redis(prod_stack: Stack, re
     # Rasa's tracker store: the events of this conversation are rows in PostgreSQL.
     engine = sa.create_engine(stack.extra_env["RASA_TRACKER_URL"])
     with engine.connect() as connection:
-        texts = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
-            {"s": sender},
-        ).scalars().all()
+        texts = (
+            connection.execute(
+                sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
+                {"s": sender},
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
-    assert [json.loads(data)["text"] for data in texts] == ["Thủ tục làm hộ chiếu online thế nào?",
-                                                            "còn lệ phí thì sao?"]
+    assert [json.loads(data)["text"] for data in texts] == [
+        "Thủ tục làm hộ chiếu online thế nào?",
+        "còn lệ phí thì sao?",
+    ]
     # Our analytics: both exchanges in the PostgreSQL app database.
     engine = sa.create_engine(stack.database_url)
     with engine.connect() as connection:
-        statuses = connection.execute(sa.text(
-            "SELECT status, service FROM chat_exchanges ORDER BY id DESC LIMIT 2")).all()
+        statuses = connection.execute(
+            sa.text("SELECT status, service FROM chat_exchanges ORDER BY id DESC LIMIT 2")
+        ).all()
     engine.dispose()
     assert [tuple(row) for row in statuses] == [("answered", "passport"), ("answered", "passport")]
 
@@ -83,7 +90,9 @@ def test_parallel_conversations_all_answered(prod_stack: Stack) -> None:
 
     async def conversation(client: httpx.AsyncClient, index: int) -> tuple[str, str]:
         sender = f"par-{index}-{uuid.uuid4().hex[:6]}"
-        first = await client.post("/api/chat", json={"sender_id": sender, "text": "Thủ tục làm hộ chiếu online thế nào?"})
+        first = await client.post(
+            "/api/chat", json={"sender_id": sender, "text": "Thủ tục làm hộ chiếu online thế nào?"}
+        )
         second = await client.post("/api/chat", json={"sender_id": sender, "text": "còn lệ phí thì sao?"})
         assert first.status_code == 200 and second.status_code == 200, (first.text, second.text)
         return first.json()["replies"][0]["text"], second.json()["replies"][0]["text"]

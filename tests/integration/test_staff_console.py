@@ -53,9 +53,28 @@ def train_weak_model(workdir: Path) -> Path:
 
     config_path = small_config(CONFIG, 1, workdir / "weak_config.yml")
     subprocess.run(
-        [str(RASA), "train", "--data", "data/nlu", "data/rules", "data/stories", "--domain", "domain.yml", "--config", str(config_path),
-         "--out", str(workdir), "--fixed-model-name", "weak", "--quiet"],
-        cwd=ROOT, env=rasa_env(), check=True, capture_output=True, timeout=600,
+        [
+            str(RASA),
+            "train",
+            "--data",
+            "data/nlu",
+            "data/rules",
+            "data/stories",
+            "--domain",
+            "domain.yml",
+            "--config",
+            str(config_path),
+            "--out",
+            str(workdir),
+            "--fixed-model-name",
+            "weak",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=rasa_env(),
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     return workdir / "weak.tar.gz"
 
@@ -72,14 +91,33 @@ def console_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
         monkeypatch.setenv(name, value)  # the stack's processes inherit the environment
     running = start_stack(tmp_path)
     try:
-        loaded = httpx.put(f"{running.rasa_url}/model", params={"token": running.token},
-                           json={"model_file": str(weak)}, timeout=300)
+        loaded = httpx.put(
+            f"{running.rasa_url}/model",
+            params={"token": running.token},
+            json={"model_file": str(weak)},
+            timeout=300,
+        )
         assert loaded.status_code == 204, loaded.text
         assert rasa_model(running) == "weak.tar.gz"
         created = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "python"), "-m", "core.cli", "staff", "create-user", "--username", "chief",
-             "--role", "admin", "--password-stdin"],
-            cwd=ROOT, env=running.env(), input=PASSWORD + "\n", capture_output=True, text=True, check=True,
+            [
+                str(ROOT / ".venv" / "bin" / "python"),
+                "-m",
+                "core.cli",
+                "staff",
+                "create-user",
+                "--username",
+                "chief",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            cwd=ROOT,
+            env=running.env(),
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            check=True,
         )
         assert "created admin chief" in created.stdout
         yield running, tmp_path
@@ -88,7 +126,9 @@ def console_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
 
 
 def rasa_model(stack: Stack) -> str:
-    return httpx.get(f"{stack.rasa_url}/status", params={"token": stack.token}, timeout=10).json()["model_file"]
+    return httpx.get(f"{stack.rasa_url}/status", params={"token": stack.token}, timeout=10).json()[
+        "model_file"
+    ]
 
 
 def db(stack: Stack) -> Session:
@@ -98,11 +138,22 @@ def db(stack: Stack) -> Session:
 def seed(stack: Stack) -> None:
     with db(stack) as session:
         for i, text in enumerate([*CLUSTER, OTHER]):
-            session.add(UnresolvedQuestion(text=text, channel="web" if i % 2 else "zalo", sender_hash=f"s{i}",
-                                           reason="nlu_fallback", intents=[], language="vi", status="new"))
+            session.add(
+                UnresolvedQuestion(
+                    text=text,
+                    channel="web" if i % 2 else "zalo",
+                    sender_hash=f"s{i}",
+                    reason="nlu_fallback",
+                    intents=[],
+                    language="vi",
+                    status="new",
+                )
+            )
         session.commit()
     # A real conversation for the dashboard.
-    reply = httpx.post(f"{stack.api_url}/api/chat", json={"sender_id": "staff-test", "text": "Xin chào"}, timeout=60)
+    reply = httpx.post(
+        f"{stack.api_url}/api/chat", json={"sender_id": "staff-test", "text": "Xin chào"}, timeout=60
+    )
     assert reply.status_code == 200
 
 
@@ -114,8 +165,14 @@ def test_review_export_retrain_rollback_and_dashboard(console_stack: tuple[Stack
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # Script errors and CSP violations fail the test (a refused login's 401 in the console does not).
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and "Failed to load resource" not in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "Failed to load resource" not in msg.text
+            else None
+        ),
+    )
 
     # Not logged in: the console sends us to the login page; a wrong password is refused.
     page.goto(f"{stack.api_url}/staff")
@@ -187,7 +244,9 @@ def test_review_export_retrain_rollback_and_dashboard(console_stack: tuple[Stack
     assert versions[served].macro_f1 >= versions["weak.tar.gz"].macro_f1
     assert versions[served].accuracy >= versions["weak.tar.gz"].accuracy
     # The new model answers.
-    answer = httpx.post(f"{stack.api_url}/api/chat", json={"sender_id": "after", "text": "Xin chào"}, timeout=60)
+    answer = httpx.post(
+        f"{stack.api_url}/api/chat", json={"sender_id": "after", "text": "Xin chào"}, timeout=60
+    )
     assert answer.status_code == 200 and answer.json()["replies"]
 
     # Roll back to the previous model from the history.
@@ -210,8 +269,16 @@ def test_review_export_retrain_rollback_and_dashboard(console_stack: tuple[Stack
     page.wait_for_selector("#audit tbody tr")
     with db(stack) as session:
         actions = [(e.actor, e.action) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    for expected in ["login_failed", "login", "review_assign", "export", "retrain", "model_load", "retrain_loaded",
-                     "rollback"]:
+    for expected in [
+        "login_failed",
+        "login",
+        "review_assign",
+        "export",
+        "retrain",
+        "model_load",
+        "retrain_loaded",
+        "rollback",
+    ]:
         assert any(action == expected for _actor, action in actions), (expected, actions)
     assert ("chief", "rollback") in actions
     assert page.locator("#audit tbody tr").count() >= 8

@@ -32,8 +32,10 @@ def widget_violations(page: Page) -> list[str]:
     results = Axe().run(
         page,
         context={"include": [["#dvc-widget-root"]]},
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-                 "resultTypes": ["violations"]},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+            "resultTypes": ["violations"],
+        },
     )
     return [
         f"{v['id']}: {v['help']} -> {[node['target'] for node in v['nodes']][:3]}"
@@ -112,7 +114,11 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
         assert [e.channel for e in exchanges] == ["widget", "widget"]
         fee_exchange = exchanges[0]
         [entry] = db_rows(stack, UnresolvedQuestion, UnresolvedQuestion.sender_hash == hashed)
-        assert (entry.reason, entry.channel, entry.text) == ("thumbs_down", "widget", "Lệ phí làm hộ chiếu bao nhiêu?")
+        assert (entry.reason, entry.channel, entry.text) == (
+            "thumbs_down",
+            "widget",
+            "Lệ phí làm hộ chiếu bao nhiêu?",
+        )
         assert entry.bot_reply and "200.000" in entry.bot_reply
         assert entry.bot_reply == fee_exchange.reply_text
         [vote] = db_rows(stack, AnswerFeedback, AnswerFeedback.exchange_id == fee_exchange.id)
@@ -205,14 +211,18 @@ def test_one_script_tag_on_another_origin(stack: Stack, browser: Browser, portal
         page.goto(portal_url)
         page.get_by_role("button", name="Open the public service assistant").click()
         box = page.get_by_label("Type your question")
-        hostile = "<img src=x onerror=\"window.__xss=1\">Xin chào"
+        hostile = '<img src=x onerror="window.__xss=1">Xin chào'
         box.fill(hostile)
         page.get_by_role("button", name="Send").click()
         expect(page.locator(".dvc-msg--user").last).to_have_text("You: " + hostile)
-        expect(page.locator(".dvc-msg--bot").last.locator(".dvc-feedback")).to_be_visible(timeout=ANSWER_TIMEOUT)
+        expect(page.locator(".dvc-msg--bot").last.locator(".dvc-feedback")).to_be_visible(
+            timeout=ANSWER_TIMEOUT
+        )
         assert page.locator("#dvc-widget-root img").count() == 0
         assert page.evaluate("window.__xss") is None
         page.locator(".dvc-msg--bot").last.get_by_role("button", name="Helpful answer", exact=True).click()
-        expect(page.locator(".dvc-msg--bot").last.get_by_role("status")).to_have_text("Thank you for your feedback!")
+        expect(page.locator(".dvc-msg--bot").last.get_by_role("status")).to_have_text(
+            "Thank you for your feedback!"
+        )
     finally:
         context.close()

@@ -73,7 +73,9 @@ def new_user() -> str:
 
 def event(fake: FakeZalo, name: str, user: str, **extra: Any) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "app_id": fake.app_id, "user_id_by_app": new_user(), "event_name": name,
+        "app_id": fake.app_id,
+        "user_id_by_app": new_user(),
+        "event_name": name,
         "timestamp": str(int(time.time() * 1000)),
     }
     if name == "follow":
@@ -88,12 +90,22 @@ def text_event(fake: FakeZalo, user: str, text: str, msg_id: str | None = None) 
     return event(fake, "user_send_text", user, message={"text": text, "msg_id": msg_id or uuid.uuid4().hex})
 
 
-def post(stack: Stack, fake: FakeZalo, payload: dict[str, Any], *, signature: str | None = None,
-         raw: bytes | None = None) -> httpx.Response:
+def post(
+    stack: Stack,
+    fake: FakeZalo,
+    payload: dict[str, Any],
+    *,
+    signature: str | None = None,
+    raw: bytes | None = None,
+) -> httpx.Response:
     body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
     header = signature if signature is not None else fake.sign(body, str(payload["timestamp"]))
-    return httpx.post(f"{stack.api_url}/webhooks/zalo", content=body,
-                      headers={"X-ZEvent-Signature": header, "Content-Type": "application/json"}, timeout=10)
+    return httpx.post(
+        f"{stack.api_url}/webhooks/zalo",
+        content=body,
+        headers={"X-ZEvent-Signature": header, "Content-Type": "application/json"},
+        timeout=10,
+    )
 
 
 def wait_texts(fake: FakeZalo, user: str, count: int = 1, timeout: float = 90) -> list[str]:
@@ -140,8 +152,11 @@ def test_signed_text_event_is_acknowledged_fast_and_answered(zstack: Stack, fake
 
 
 def test_forged_signature_is_refused_and_nothing_happens(zstack: Stack, fake: FakeZalo) -> None:
-    counts = lambda s: (s.scalar(select(func.count(ZaloEvent.id))), s.scalar(select(func.count(ChatExchange.id))),  # noqa: E731
-                        s.scalar(select(func.count(UnresolvedQuestion.id))))
+    counts = lambda s: (
+        s.scalar(select(func.count(ZaloEvent.id))),
+        s.scalar(select(func.count(ChatExchange.id))),  # noqa: E731
+        s.scalar(select(func.count(UnresolvedQuestion.id))),
+    )
     before = query(zstack, counts)
     requests_before = len(fake.requests)
     user = new_user()
@@ -152,12 +167,19 @@ def test_forged_signature_is_refused_and_nothing_happens(zstack: Stack, fake: Fa
     wrong_key = FakeZalo(app_id=fake.app_id).sign(body, payload["timestamp"])  # another OA's secret
     assert post(zstack, fake, payload, signature=wrong_key, raw=body).status_code == 401
     tampered = body.replace("hộ chiếu".encode(), "hộ chiêu".encode())
-    assert post(zstack, fake, payload, signature=fake.sign(body, payload["timestamp"]), raw=tampered).status_code == 401
+    assert (
+        post(zstack, fake, payload, signature=fake.sign(body, payload["timestamp"]), raw=tampered).status_code
+        == 401
+    )
     stale = text_event(fake, user, "Xin chào")
     stale["timestamp"] = str(int((time.time() - 600) * 1000))
     assert post(zstack, fake, stale).status_code == 401
-    malformed = httpx.post(f"{zstack.api_url}/webhooks/zalo", content=b"{oops",
-                           headers={"X-ZEvent-Signature": forged}, timeout=10)
+    malformed = httpx.post(
+        f"{zstack.api_url}/webhooks/zalo",
+        content=b"{oops",
+        headers={"X-ZEvent-Signature": forged},
+        timeout=10,
+    )
     assert malformed.status_code == 400
     time.sleep(1.5)
     assert len(fake.requests) == requests_before and fake.texts_to(user) == []
@@ -185,8 +207,14 @@ def test_follow_gets_a_welcome(zstack: Stack, fake: FakeZalo) -> None:
 @pytest.mark.parametrize("name", ["user_send_image", "user_send_sticker", "user_send_location"])
 def test_non_text_events_get_please_send_text(zstack: Stack, fake: FakeZalo, name: str) -> None:
     user = new_user()
-    extra = {"message": {"msg_id": uuid.uuid4().hex, "attachments": [{"type": name.removeprefix("user_send_"),
-                                                                     "payload": {"url": "https://example.invalid/x"}}]}}
+    extra = {
+        "message": {
+            "msg_id": uuid.uuid4().hex,
+            "attachments": [
+                {"type": name.removeprefix("user_send_"), "payload": {"url": "https://example.invalid/x"}}
+            ],
+        }
+    }
     assert post(zstack, fake, event(fake, name, user, **extra)).json()["status"] == "accepted"
     text = wait_texts(fake, user)[0]
     assert "tin nhắn chữ" in text and "gõ câu hỏi" in text
@@ -194,8 +222,13 @@ def test_non_text_events_get_please_send_text(zstack: Stack, fake: FakeZalo, nam
 
 def test_oa_echo_events_are_ignored(zstack: Stack, fake: FakeZalo) -> None:
     user = new_user()
-    echo = event(fake, "oa_send_text", "388613280878808645", recipient={"id": user},
-                 message={"text": "Xin chào", "msg_id": uuid.uuid4().hex})
+    echo = event(
+        fake,
+        "oa_send_text",
+        "388613280878808645",
+        recipient={"id": user},
+        message={"text": "Xin chào", "msg_id": uuid.uuid4().hex},
+    )
     assert post(zstack, fake, echo).json()["status"] == "ignored"
     time.sleep(1)
     assert fake.texts_to(user) == []
@@ -230,16 +263,24 @@ def test_catalogue_api_search_is_accent_insensitive(zstack: Stack) -> None:
 
 def test_miniapp_zalo_token_is_verified_with_graph_me(zstack: Stack, fake: FakeZalo) -> None:
     fake.users["miniapp-token-ok"] = ("5432109876543210", "Nguyễn Văn A")
-    ok = httpx.post(f"{zstack.api_url}/api/chat", headers={"X-Zalo-Access-Token": "miniapp-token-ok"},
-                    json={"sender_id": "anon-1", "text": "Xin chào", "channel": "zalo_miniapp"}, timeout=60)
+    ok = httpx.post(
+        f"{zstack.api_url}/api/chat",
+        headers={"X-Zalo-Access-Token": "miniapp-token-ok"},
+        json={"sender_id": "anon-1", "text": "Xin chào", "channel": "zalo_miniapp"},
+        timeout=60,
+    )
     assert ok.status_code == 200, ok.text
     me = [r for r in fake.requests if r.path == "/v2.0/me"][-1]
     assert me.headers["access_token"] == "miniapp-token-ok" and me.headers["appsecret_proof"]
     row = query(zstack, lambda s: s.scalars(select(ChatExchange).order_by(ChatExchange.id.desc())).first())
     assert row.channel == "zalo_miniapp"
     assert row.sender_hash == pseudonymise("zalo:5432109876543210", zstack.hash_key)
-    bad = httpx.post(f"{zstack.api_url}/api/chat", headers={"X-Zalo-Access-Token": "forged"},
-                     json={"sender_id": "anon-1", "text": "Xin chào", "channel": "zalo_miniapp"}, timeout=60)
+    bad = httpx.post(
+        f"{zstack.api_url}/api/chat",
+        headers={"X-Zalo-Access-Token": "forged"},
+        json={"sender_id": "anon-1", "text": "Xin chào", "channel": "zalo_miniapp"},
+        timeout=60,
+    )
     assert bad.status_code == 401
 
 
@@ -249,8 +290,14 @@ def test_miniapp_in_a_plain_browser(zstack: Stack, browser, tmp_path: Path) -> N
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     chats: list[dict[str, Any]] = []
-    page.on("request", lambda r: chats.append({"headers": r.headers, "body": r.post_data_json})
-            if r.url.endswith("/api/chat") else None)
+    page.on(
+        "request",
+        lambda r: (
+            chats.append({"headers": r.headers, "body": r.post_data_json})
+            if r.url.endswith("/api/chat")
+            else None
+        ),
+    )
     try:
         page.goto(f"{zstack.api_url}/miniapp/")
         page.get_by_placeholder("Nhập câu hỏi…").fill("Lệ phí làm hộ chiếu bao nhiêu?")

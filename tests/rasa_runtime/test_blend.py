@@ -33,10 +33,19 @@ def storage(tmp_path: Path) -> LocalModelStorage:
 def featurised_training_data(storage: LocalModelStorage, context: ExecutionContext):
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     featurizer = CountVectorsFeaturizer.create(
-        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 3},
-        storage, Resource("cvf"), context,
+        {
+            **CountVectorsFeaturizer.get_default_config(),
+            "analyzer": "char_wb",
+            "min_ngram": 1,
+            "max_ngram": 3,
+        },
+        storage,
+        Resource("cvf"),
+        context,
     )
-    data = TrainingData([Message({TEXT: text, "intent": intent}) for intent, texts in EXAMPLES.items() for text in texts])
+    data = TrainingData(
+        [Message({TEXT: text, "intent": intent}) for intent, texts in EXAMPLES.items() for text in texts]
+    )
     tokenizer.process_training_data(data)
     featurizer.train(data)
     featurizer.process_training_data(data)
@@ -86,7 +95,9 @@ def test_blend_is_the_weighted_average_of_both_rankings(pipeline) -> None:
 
 def test_a_confident_previous_classifier_can_be_overruled(pipeline) -> None:
     blend, featurise, _ = pipeline
-    message = blend.process([featurise("how much is the passport fee", {"goodbye": 0.55, "ask_fee": 0.45})])[0]
+    message = blend.process([featurise("how much is the passport fee", {"goodbye": 0.55, "ask_fee": 0.45})])[
+        0
+    ]
     assert message.get("intent")["name"] == "ask_fee"
 
 
@@ -123,11 +134,16 @@ def test_missing_model_passes_the_previous_ranking_through(storage: LocalModelSt
     assert message.get("intent") == {"name": "greet", "confidence": 0.8}
 
 
-def test_an_iteration_cap_is_logged_not_warned(storage: LocalModelStorage, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_iteration_cap_is_logged_not_warned(
+    storage: LocalModelStorage, caplog: pytest.LogCaptureFixture
+) -> None:
     context = ExecutionContext(graph_schema=None, node_name="capped")  # type: ignore[arg-type]
     _, _, data = featurised_training_data(storage, context)
     capped = IntentBlendClassifier.create({"max_iter": 1}, storage, Resource("capped"), context)
-    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.INFO, logger="bot.nlu.blend"):
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        caplog.at_level(logging.INFO, logger="bot.nlu.blend"),
+    ):
         warnings.simplefilter("always")
         capped.train(data)
     assert not [w for w in caught if "converge" in str(w.message).lower()]

@@ -19,9 +19,23 @@ MODEL = ROOT / "models" / "dvc.tar.gz"
 def test_conversation_stories_pass(tmp_path: Path) -> None:
     assert MODEL.exists(), "run `make train` first (make test does)"
     result = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "test", "core", "--stories", "tests/stories",
-         "--model", str(MODEL), "--out", str(tmp_path), "--no-plot"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=600,
+        [
+            str(ROOT / ".venv-rasa" / "bin" / "rasa"),
+            "test",
+            "core",
+            "--stories",
+            "tests/stories",
+            "--model",
+            str(MODEL),
+            "--out",
+            str(tmp_path),
+            "--no-plot",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     failed = tmp_path / "failed_test_stories.yml"

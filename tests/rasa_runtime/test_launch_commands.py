@@ -29,7 +29,9 @@ def test_procfile_passes_a_dash_token() -> None:
     # the shell (as honcho runs it) expands the line; print the resulting arguments, NUL-separated
     printed = subprocess.run(
         ["bash", "-c", f'set -- {command_line}; printf "%s\\0" "$@"'],
-        env={**os.environ, "RASA_TOKEN": TOKEN}, capture_output=True, check=True,
+        env={**os.environ, "RASA_TOKEN": TOKEN},
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     args = rasa_args(printed.rstrip("\0").split("\0"))
     assert args.auth_token == TOKEN and args.enable_api
@@ -41,8 +43,15 @@ def test_run_prod_passes_a_dash_token(monkeypatch: pytest.MonkeyPatch) -> None:
     spec.loader.exec_module(run_prod)  # type: ignore[union-attr]
     monkeypatch.setenv("RASA_TOKEN", TOKEN)
     options = argparse.Namespace(
-        workers=2, endpoints="endpoints.prod.yml", model="models/dvc.tar.gz", host="127.0.0.1", api_port=8000,
-        rasa_port=5005, actions_port=5055, forwarded_allow_ips="", log_dir="",
+        workers=2,
+        endpoints="endpoints.prod.yml",
+        model="models/dvc.tar.gz",
+        host="127.0.0.1",
+        api_port=8000,
+        rasa_port=5005,
+        actions_port=5055,
+        forwarded_allow_ips="",
+        log_dir="",
     )
     _, commands = run_prod.build(options)
     servers = [rasa_args(command) for name, command in commands.items() if name.startswith("rasa")]

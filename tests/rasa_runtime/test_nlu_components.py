@@ -12,7 +12,15 @@ from bot.nlu.gazetteer import PhraseIndex, fold_keep_offsets
 from bot.nlu.language import detect
 from bot.nlu.tokenizer import Normaliser, VietnameseTokenizer, segment, without_diacritics
 
-ODD = ["", "   ", "😀" * 30, "Привет мир 你好 hộ chiếu", "<script>alert(1)</script>", "x" * 2000, "0912 345 678"]
+ODD = [
+    "",
+    "   ",
+    "😀" * 30,
+    "Привет мир 你好 hộ chiếu",
+    "<script>alert(1)</script>",
+    "x" * 2000,
+    "0912 345 678",
+]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +30,9 @@ def normaliser() -> Normaliser:
 
 @pytest.fixture(scope="module")
 def gazetteer() -> PhraseIndex:
-    return PhraseIndex([lexicon.read_yaml("data/lexicon/services.yml"), lexicon.read_yaml("data/lexicon/provinces.yml")])
+    return PhraseIndex(
+        [lexicon.read_yaml("data/lexicon/services.yml"), lexicon.read_yaml("data/lexicon/provinces.yml")]
+    )
 
 
 @pytest.mark.parametrize(
@@ -60,8 +70,12 @@ def test_odd_input_is_safe(normaliser: Normaliser, gazetteer: PhraseIndex, text:
 
 
 def test_augmentation_adds_diacritic_free_copies() -> None:
-    data = TrainingData([Message({TEXT: "Đăng nhập VNeID", "intent": "vneid_login"}),
-                         Message({TEXT: "hello", "intent": "greet"})])
+    data = TrainingData(
+        [
+            Message({TEXT: "Đăng nhập VNeID", "intent": "vneid_login"}),
+            Message({TEXT: "hello", "intent": "greet"}),
+        ]
+    )
     copies = without_diacritics(data)
     assert [(m.get(TEXT), m.get("intent")) for m in copies] == [("Dang nhap VNeID", "vneid_login")]
 

@@ -35,7 +35,9 @@ def test_sqlite_tracker_store_keeps_a_connection_in_wal_mode(tmp_path) -> None: 
     assert rasa.core.tracker_store.create_engine_kwargs("sqlite:///x.db")["poolclass"] is SingletonThreadPool
     assert "poolclass" not in rasa.core.tracker_store.create_engine_kwargs("postgresql://u@h/db")
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
-    tracker = DialogueStateTracker.from_events("s1", [ActionExecuted("action_listen"), UserUttered("xin chào")])
+    tracker = DialogueStateTracker.from_events(
+        "s1", [ActionExecuted("action_listen"), UserUttered("xin chào")]
+    )
     asyncio.run(store.save(tracker))
     restored = asyncio.run(store.retrieve("s1"))
     assert restored is not None and restored.latest_message.text == "xin chào"

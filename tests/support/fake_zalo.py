@@ -66,7 +66,9 @@ class FakeZalo:
         return [r.json for r in list(self.requests) if r.path == "/v3.0/oa/message/cs" and r.accepted]
 
     def texts_to(self, user_id: str) -> list[str]:
-        return [m["message"].get("text", "") for m in self.sent_messages() if m["recipient"]["user_id"] == user_id]
+        return [
+            m["message"].get("text", "") for m in self.sent_messages() if m["recipient"]["user_id"] == user_id
+        ]
 
     def refresh_calls(self) -> list[Recorded]:
         return [r for r in list(self.requests) if r.path == "/v4/oa/access_token"]
@@ -91,8 +93,14 @@ class FakeZalo:
                     payload = json.loads(body)
                 except ValueError:
                     payload = None
-            entry = Recorded(request.method, request.url.path, dict(request.headers),
-                             dict(request.query_params), form, payload)
+            entry = Recorded(
+                request.method,
+                request.url.path,
+                dict(request.headers),
+                dict(request.query_params),
+                form,
+                payload,
+            )
             self.requests.append(entry)
             return entry
 
@@ -113,8 +121,13 @@ class FakeZalo:
             if len(text) > 2000:
                 return JSONResponse({"error": -201, "message": "Text is too long"})
             entry.accepted = True
-            return JSONResponse({"error": 0, "message": "Success",
-                                 "data": {"message_id": secrets.token_hex(8), "user_id": user}})
+            return JSONResponse(
+                {
+                    "error": 0,
+                    "message": "Success",
+                    "data": {"message_id": secrets.token_hex(8), "user_id": user},
+                }
+            )
 
         @app.post("/v4/oa/access_token")
         async def refresh(request: Request) -> JSONResponse:
@@ -123,21 +136,36 @@ class FakeZalo:
                 await asyncio.sleep(self.refresh_delay)
             form = entry.form
             if request.headers.get("secret_key") != self.app_secret or form.get("app_id") != self.app_id:
-                return JSONResponse({"error": -14002, "error_name": "Invalid app secret",
-                                     "error_description": "Invalid app secret or app id"})
+                return JSONResponse(
+                    {
+                        "error": -14002,
+                        "error_name": "Invalid app secret",
+                        "error_description": "Invalid app secret or app id",
+                    }
+                )
             if form.get("grant_type") != "refresh_token":
                 return JSONResponse({"error": -14001, "error_name": "Invalid grant type"})
             with self._lock:
                 token = form.get("refresh_token", "")
                 if token != self.refresh_token or token in self.used_refresh_tokens:
-                    return JSONResponse({"error": -14014, "error_name": "Invalid refresh token",
-                                         "error_description": "Refresh token is invalid or was already used"})
+                    return JSONResponse(
+                        {
+                            "error": -14014,
+                            "error_name": "Invalid refresh token",
+                            "error_description": "Refresh token is invalid or was already used",
+                        }
+                    )
                 self.used_refresh_tokens.add(token)
                 self.access_token = "AT-" + secrets.token_urlsafe(12)
                 self.refresh_token = "RT-" + secrets.token_urlsafe(12)
                 # Zalo sends expires_in as a string.
-                return JSONResponse({"access_token": self.access_token, "refresh_token": self.refresh_token,
-                                     "expires_in": str(self.expires_in)})
+                return JSONResponse(
+                    {
+                        "access_token": self.access_token,
+                        "refresh_token": self.refresh_token,
+                        "expires_in": str(self.expires_in),
+                    }
+                )
 
         @app.get("/v2.0/me")
         async def me(request: Request) -> JSONResponse:
@@ -156,8 +184,9 @@ class FakeZalo:
 
     # ---- life cycle -----------------------------------------------------------------------
     def start(self) -> FakeZalo:
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", ws="none",
-                                lifespan="off")
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", ws="none", lifespan="off"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -184,5 +213,7 @@ class FakeZalo:
         }
 
     def sign(self, raw_body: bytes, timestamp: str) -> str:
-        digest = hashlib.sha256(self.app_id.encode() + raw_body + timestamp.encode() + self.oa_secret_key.encode())
+        digest = hashlib.sha256(
+            self.app_id.encode() + raw_body + timestamp.encode() + self.oa_secret_key.encode()
+        )
         return "mac=" + digest.hexdigest()

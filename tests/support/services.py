@@ -57,7 +57,9 @@ def _pg_user() -> str:
     errors = []
     for user in dict.fromkeys(c for c in candidates if c):
         try:
-            psycopg2.connect(host=PG_HOST, port=PG_PORT, user=user, dbname="postgres", connect_timeout=3).close()
+            psycopg2.connect(
+                host=PG_HOST, port=PG_PORT, user=user, dbname="postgres", connect_timeout=3
+            ).close()
             return user
         except psycopg2.Error as exc:
             errors.append(f"{user}: {str(exc).strip()}")
@@ -79,7 +81,9 @@ def ensure_postgres() -> str:
             )
         result = subprocess.run(
             ["pg_ctlcluster", "--skip-systemctl-redirect", clusters[-1], "main", "start"],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         if not _wait_port(PG_HOST, PG_PORT, 30):
             raise ServiceMissing(
@@ -99,9 +103,27 @@ def ensure_redis() -> str:
         workdir = Path("/var/lib/redis") if os.access("/var/lib/redis", os.W_OK) else Path("/tmp")
         logfile = "/var/log/redis/ci.log" if os.access("/var/log/redis", os.W_OK) else "/tmp/redis-ci.log"
         result = subprocess.run(
-            ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", str(REDIS_PORT),
-             "--save", "", "--appendonly", "no", "--dir", str(workdir), "--logfile", logfile],
-            capture_output=True, text=True, timeout=30,
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "-::1",
+                "--port",
+                str(REDIS_PORT),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+                "--logfile",
+                logfile,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         if not _wait_port(REDIS_HOST, REDIS_PORT, 15):
             raise ServiceMissing(f"Redis did not start on {REDIS_HOST}:{REDIS_PORT}: {result.stderr.strip()}")

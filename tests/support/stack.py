@@ -44,7 +44,9 @@ class Stack:
 
     workdir: Path
     database_url: str
-    ports: dict[str, int] = field(default_factory=lambda: {k: free_port() for k in ("actions", "rasa", "api")})
+    ports: dict[str, int] = field(
+        default_factory=lambda: {k: free_port() for k in ("actions", "rasa", "api")}
+    )
     # Starts with "-" on purpose: one in 64 tokens from `make env` does, and Rasa must still get it.
     token: str = field(default_factory=lambda: "-" + secrets.token_urlsafe(16))
     hash_key: str = field(default_factory=lambda: secrets.token_urlsafe(16))
@@ -86,16 +88,42 @@ class Stack:
             return [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", port]
         if name == "rasa":
             return [
-                str(RASA), "run", "--enable-api", f"--auth-token={self.token}", "--interface", "127.0.0.1",
-                "--port", port, "--model", str(MODEL), "--endpoints", self.endpoints,
-                "--credentials", "credentials.yml",
+                str(RASA),
+                "run",
+                "--enable-api",
+                f"--auth-token={self.token}",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                port,
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                self.endpoints,
+                "--credentials",
+                "credentials.yml",
             ]
-        return [str(APP_PY), "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", port, "--ws", "none"]
+        return [
+            str(APP_PY),
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--ws",
+            "none",
+        ]
 
     def start(self, name: str) -> None:
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.processes[name] = subprocess.Popen(
-            self.command(name), cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+            self.command(name),
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -152,12 +180,18 @@ def start_stack(
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make train` (make test does it)")
     running = Stack(
-        workdir=workdir, database_url=database_url or f"sqlite:///{workdir / 'app.db'}",
-        extra_env=dict(extra_env or {}), endpoints=endpoints,
+        workdir=workdir,
+        database_url=database_url or f"sqlite:///{workdir / 'app.db'}",
+        extra_env=dict(extra_env or {}),
+        endpoints=endpoints,
     )
     for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
         subprocess.run(
-            [str(APP_PY), "-m", "core.cli", *args], cwd=ROOT, env=running.env(), check=True, capture_output=True
+            [str(APP_PY), "-m", "core.cli", *args],
+            cwd=ROOT,
+            env=running.env(),
+            check=True,
+            capture_output=True,
         )
     try:
         running.start_all()

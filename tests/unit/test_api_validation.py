@@ -26,7 +26,9 @@ def _unresolved() -> list[UnresolvedQuestion]:
 
 
 def test_malformed_json_is_422_with_a_clear_message(client: TestClient) -> None:
-    response = client.post("/api/chat", content=b'{"sender_id": "a", "text": ', headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/chat", content=b'{"sender_id": "a", "text": ', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["message"] == "Request body is not valid JSON."
 
@@ -65,7 +67,9 @@ def test_text_over_2000_characters_is_413(client: TestClient) -> None:
 
 
 def test_rasa_unreachable_is_503_friendly_and_the_message_is_logged_redacted(client: TestClient) -> None:
-    response = client.post("/api/chat", json={"sender_id": "web-1", "text": "Hộ chiếu gửi về 0912345678 được không"})
+    response = client.post(
+        "/api/chat", json={"sender_id": "web-1", "text": "Hộ chiếu gửi về 0912345678 được không"}
+    )
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     reply = response.json()["replies"][0]["text"]

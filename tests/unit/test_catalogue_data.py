@@ -30,8 +30,16 @@ def test_every_record_has_a_source_and_a_checked_date() -> None:
 def test_vneid_topics_are_all_covered() -> None:
     slugs = {guide.slug for guide in catalogue().guides}
     assert {
-        "vneid_account_levels", "vneid_register", "vneid_activate", "vneid_login", "vneid_forgot_passcode",
-        "vneid_change_phone", "vneid_new_device", "vneid_otp", "vneid_locked", "vneid_support",
+        "vneid_account_levels",
+        "vneid_register",
+        "vneid_activate",
+        "vneid_login",
+        "vneid_forgot_passcode",
+        "vneid_change_phone",
+        "vneid_new_device",
+        "vneid_otp",
+        "vneid_locked",
+        "vneid_support",
     } <= slugs
 
 
@@ -69,8 +77,12 @@ def test_generated_service_lookups_match_the_catalogue() -> None:
 
 def test_lookups_follow_a_new_service_without_hand_edits(tmp_path: Path) -> None:
     source = yaml.safe_load((CATALOGUE_DIR / "services.yaml").read_text(encoding="utf-8"))
-    new = dict(source["services"][0], slug="new_service", name={"vi": "Thủ tục mới", "en": "New service"},
-               aliases=["thủ tục thử nghiệm"])
+    new = dict(
+        source["services"][0],
+        slug="new_service",
+        name={"vi": "Thủ tục mới", "en": "New service"},
+        aliases=["thủ tục thử nghiệm"],
+    )
     source["services"].append(new)
     (tmp_path / "services.yaml").write_text(yaml.safe_dump(source, allow_unicode=True), encoding="utf-8")
     entries = service_entries(tmp_path)

@@ -31,7 +31,10 @@ def test_fixture_is_valid() -> None:
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda d: d["services"][0].pop("source_url"), "services[0] (sample_service): source_url: Field required"),
+        (
+            lambda d: d["services"][0].pop("source_url"),
+            "services[0] (sample_service): source_url: Field required",
+        ),
         (lambda d: d["services"][0].pop("last_checked"), "last_checked: Field required"),
         (lambda d: d["services"][0].update(source_url="not a url"), "source_url"),
         (lambda d: d["services"][0].update(last_checked="2999-01-01"), "last_checked is in the future"),
@@ -87,9 +90,16 @@ def test_reimport_replaces_and_removes_records(database_url: str, tmp_path: Path
 
 @pytest.mark.parametrize(
     ("day", "current"),
-    [(dt.date(2025, 12, 31), False), (dt.date(2026, 1, 1), True), (dt.date(2026, 6, 30), True), (dt.date(2026, 7, 1), False)],
+    [
+        (dt.date(2025, 12, 31), False),
+        (dt.date(2026, 1, 1), True),
+        (dt.date(2026, 6, 30), True),
+        (dt.date(2026, 7, 1), False),
+    ],
 )
-def test_reduction_is_current_only_inside_its_validity(database_url: str, day: dt.date, current: bool) -> None:
+def test_reduction_is_current_only_inside_its_validity(
+    database_url: str, day: dt.date, current: bool
+) -> None:
     with session_scope() as session:
         import_catalogue(session, parse_catalogue([FIXTURE]))
         keys = [r.key for r in current_reductions(session, "sample_service", day)]
@@ -98,7 +108,9 @@ def test_reduction_is_current_only_inside_its_validity(database_url: str, day: d
 
 def test_general_reduction_counts_for_the_services_it_covers(database_url: str, tmp_path: Path) -> None:
     document = _fixture()
-    general = dict(document["fee_reductions"][0], id="general_reduction", service=None, covers=["sample_service"])
+    general = dict(
+        document["fee_reductions"][0], id="general_reduction", service=None, covers=["sample_service"]
+    )
     document["fee_reductions"].append(general)
     catalogue = parse_catalogue([_write(tmp_path, document)])
     with session_scope() as session:

@@ -37,8 +37,15 @@ def client(database_url: str) -> Iterator[TestClient]:
 def make_exchange(sender: str = "widget-abc", channel: str = "widget", text: str = "Lệ phí hộ chiếu?") -> int:
     with session_scope() as session:
         row = record_exchange(
-            session, text=text, sender_id=sender, channel=channel, status="answered",
-            intent="ask_fee", language="vi", reply_count=1, reply_text=ANSWER,
+            session,
+            text=text,
+            sender_id=sender,
+            channel=channel,
+            status="answered",
+            intent="ask_fee",
+            language="vi",
+            reply_count=1,
+            reply_text=ANSWER,
         )
         return row.id
 
@@ -68,7 +75,12 @@ def test_thumbs_up_is_stored_with_the_exchange_channel(client: TestClient) -> No
     assert body["channel"] == "zalo_miniapp"
     assert body["queued_as_unresolved"] is False and body["updated"] is False
     [row] = feedback_rows()
-    assert (row.exchange_id, row.rating, row.channel, row.unresolved_id) == (exchange_id, "up", "zalo_miniapp", None)
+    assert (row.exchange_id, row.rating, row.channel, row.unresolved_id) == (
+        exchange_id,
+        "up",
+        "zalo_miniapp",
+        None,
+    )
     assert row.sender_hash != "widget-abc"
     assert unresolved_rows() == []
 
@@ -79,7 +91,12 @@ def test_thumbs_down_queues_the_question_and_the_answer(client: TestClient) -> N
     assert response.status_code == 201, response.text
     assert response.json()["queued_as_unresolved"] is True
     [entry] = unresolved_rows()
-    assert (entry.reason, entry.channel, entry.status, entry.language) == ("thumbs_down", "widget", "new", "vi")
+    assert (entry.reason, entry.channel, entry.status, entry.language) == (
+        "thumbs_down",
+        "widget",
+        "new",
+        "vi",
+    )
     assert entry.text.startswith("Lệ phí hộ chiếu?") and "a.b@example.com" not in entry.text
     assert entry.bot_reply and "200.000 đồng" in entry.bot_reply
     assert "0912345678" not in entry.bot_reply and "[SĐT]" in entry.bot_reply
@@ -100,8 +117,12 @@ def test_a_second_vote_replaces_the_first(client: TestClient) -> None:
     changed = vote(client, exchange_id, "up")
     assert changed.status_code == 201
     assert changed.json() | {"id": 0} == {
-        "id": 0, "exchange_id": exchange_id, "rating": "up", "channel": "widget",
-        "queued_as_unresolved": False, "updated": True,
+        "id": 0,
+        "exchange_id": exchange_id,
+        "rating": "up",
+        "channel": "widget",
+        "queued_as_unresolved": False,
+        "updated": True,
     }
     [row] = feedback_rows()
     assert row.rating == "up" and row.unresolved_id is None
@@ -163,7 +184,9 @@ def test_invalid_bodies_are_422_with_a_message(client: TestClient) -> None:
         response = client.post("/api/feedback", json=body)
         assert response.status_code == 422, body
         assert response.json()["message"], body
-    malformed = client.post("/api/feedback", content=b'{"exchange_id": ', headers={"Content-Type": "application/json"})
+    malformed = client.post(
+        "/api/feedback", content=b'{"exchange_id": ', headers={"Content-Type": "application/json"}
+    )
     assert malformed.status_code == 422 and malformed.json()["message"] == "Request body is not valid JSON."
     assert feedback_rows() == []
 
@@ -177,7 +200,9 @@ def test_core_refusals(database_url: str) -> None:
             record_feedback(session, exchange_id=exchange_id, sender_id="someone", rating="up")
         with pytest.raises(InvalidFeedback):
             record_feedback(session, exchange_id=exchange_id, sender_id="widget-owner", rating="sideways")
-        result = record_feedback(session, exchange_id=exchange_id, sender_id="widget-owner", rating="up", comment=" ")
+        result = record_feedback(
+            session, exchange_id=exchange_id, sender_id="widget-owner", rating="up", comment=" "
+        )
         assert result.created and result.feedback.comment is None
 
 
@@ -206,8 +231,11 @@ def test_widget_assets_and_demo_are_served(client: TestClient) -> None:
 
 
 def test_cors_allows_the_widget_endpoints_only(client: TestClient) -> None:
-    preflight = {"Origin": "https://portal.example", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"}
+    preflight = {
+        "Origin": "https://portal.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
     for path in ("/api/chat", "/api/feedback"):
         response = client.options(path, headers=preflight)
         assert response.status_code == 200, path

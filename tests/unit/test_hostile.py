@@ -39,7 +39,9 @@ def still_answers(client: TestClient) -> None:
 
 def unresolved_texts() -> list[str]:
     with session_scope() as session:
-        return [row.text for row in session.scalars(select(UnresolvedQuestion).order_by(UnresolvedQuestion.id))]
+        return [
+            row.text for row in session.scalars(select(UnresolvedQuestion).order_by(UnresolvedQuestion.id))
+        ]
 
 
 CASES = {
@@ -50,14 +52,17 @@ CASES = {
     "binary": dict(content=bytes(range(256)) * 8, headers=JSON),
     "deeply nested array": dict(content=b"[" * 30000 + b"]" * 30000, headers=JSON),
     "deeply nested object": dict(content=b'{"a":' * 10000 + b"1" + b"}" * 10000, headers=JSON),
-    "nested text field": dict(content=b'{"sender_id":"h1","text":' + b"[" * 20000 + b"]" * 20000 + b"}",
-                              headers=JSON),
+    "nested text field": dict(
+        content=b'{"sender_id":"h1","text":' + b"[" * 20000 + b"]" * 20000 + b"}", headers=JSON
+    ),
     "text is a number": dict(json={"sender_id": "h1", "text": 12345}),
     "text is null": dict(json={"sender_id": "h1", "text": None}),
     "hostile sender id": dict(json={"sender_id": "../../etc/passwd<script>", "text": "hi"}),
     "huge sender id": dict(json={"sender_id": "a" * 10_000, "text": "hi"}),
     "extra field": dict(json={"sender_id": "h1", "text": "hi", "admin": True}),
-    "form body": dict(content=b"sender_id=h1&text=hi", headers={"content-type": "application/x-www-form-urlencoded"}),
+    "form body": dict(
+        content=b"sender_id=h1&text=hi", headers={"content-type": "application/x-www-form-urlencoded"}
+    ),
     "text over 2,000 characters": dict(json={"sender_id": "h1", "text": "a" * 2001}),
     "emoji flood over the limit": dict(json={"sender_id": "h1", "text": "😀" * 2001}),
 }
@@ -132,7 +137,13 @@ def test_front_ends_never_render_user_text_as_html() -> None:
     offenders = []
     for path in scripts:
         source = path.read_text(encoding="utf-8")
-        for needle in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "dangerouslySetInnerHTML"):
+        for needle in (
+            ".innerHTML",
+            ".outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "dangerouslySetInnerHTML",
+        ):
             if needle in source:
                 offenders.append(f"{path.relative_to(PROJECT_ROOT)}: {needle}")
     assert offenders == []

@@ -17,17 +17,28 @@ from hypothesis import strategies as st
 pytestmark = pytest.mark.timeout(300)
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=50),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=50),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
 chat_like = st.fixed_dictionaries(
     {"sender_id": st.text(max_size=140) | json_values, "text": st.text(max_size=2100) | json_values},
-    optional={"channel": st.sampled_from(["web", "widget", "zalo_miniapp", "fax", ""]) | json_values,
-              "extra": json_values},
+    optional={
+        "channel": st.sampled_from(["web", "widget", "zalo_miniapp", "fax", ""]) | json_values,
+        "extra": json_values,
+    },
 )
-FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture()

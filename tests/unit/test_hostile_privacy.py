@@ -50,7 +50,10 @@ def test_card_number_never_reaches_the_database_or_the_logs(
     response = client.post("/api/chat", json={"sender_id": "privacy-1", "text": text})
     assert response.status_code == 503  # Rasa is a closed port: logged as unresolved
     with session_scope() as session:
-        stored = [*session.scalars(select(UnresolvedQuestion.text)), *session.scalars(select(ChatExchange.text))]
+        stored = [
+            *session.scalars(select(UnresolvedQuestion.text)),
+            *session.scalars(select(ChatExchange.text)),
+        ]
     assert len(stored) == 2
     for row in stored:
         for secret in ("4111", "a.b@example.com", "0912345678", "001203004567"):

@@ -14,8 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 
-def make_client(monkeypatch: pytest.MonkeyPatch, per_sender: str, per_ip: str, redis: str = "",
-                prefix: str = "") -> TestClient:
+def make_client(
+    monkeypatch: pytest.MonkeyPatch, per_sender: str, per_ip: str, redis: str = "", prefix: str = ""
+) -> TestClient:
     from api.main import create_app
     from core.settings import get_settings
 
@@ -71,8 +72,9 @@ def test_refused_messages_are_not_processed(memory_client: TestClient) -> None:
 def test_other_routes_and_bad_bodies_are_not_counted_per_sender(memory_client: TestClient) -> None:
     for _ in range(10):
         assert memory_client.get("/health/live").status_code == 200
-    assert memory_client.post("/api/chat", content=b"not json", headers={"content-type": "application/json"}
-                              ).status_code in {400, 422}
+    assert memory_client.post(
+        "/api/chat", content=b"not json", headers={"content-type": "application/json"}
+    ).status_code in {400, 422}
     assert say(memory_client, "dave").status_code == 503
 
 
@@ -85,8 +87,10 @@ def test_redis_limits_are_shared_between_workers(
     database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prefix = f"test{secrets.token_hex(4)}"
-    with make_client(monkeypatch, "4/minute", "100/minute", redis_url, prefix) as first, \
-            make_client(monkeypatch, "4/minute", "100/minute", redis_url, prefix) as second:
+    with (
+        make_client(monkeypatch, "4/minute", "100/minute", redis_url, prefix) as first,
+        make_client(monkeypatch, "4/minute", "100/minute", redis_url, prefix) as second,
+    ):
         statuses = [say(client, "frank").status_code for client in (first, second, first, second, first)]
     assert statuses == [503, 503, 503, 503, 429]
     import redis

@@ -29,7 +29,8 @@ def make_tracker_store(path: Path, conversations: dict[str, list[float]]) -> str
     engine = sa.create_engine(url)
     metadata = sa.MetaData()
     events = sa.Table(
-        "events", metadata,
+        "events",
+        metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("sender_id", sa.String(255), nullable=False, index=True),
         sa.Column("type_name", sa.String(255), nullable=False),
@@ -42,8 +43,11 @@ def make_tracker_store(path: Path, conversations: dict[str, list[float]]) -> str
     with engine.begin() as connection:
         for sender, stamps in conversations.items():
             for stamp in stamps:
-                connection.execute(events.insert().values(
-                    sender_id=sender, type_name="user", timestamp=stamp, data=json.dumps({"text": "hi"})))
+                connection.execute(
+                    events.insert().values(
+                        sender_id=sender, type_name="user", timestamp=stamp, data=json.dumps({"text": "hi"})
+                    )
+                )
     engine.dispose()
     return url
 
@@ -60,11 +64,14 @@ def test_tracker_conversations_idle_for_n_days_are_deleted_whole(tmp_path: Path)
     from core.retention import purge_tracker_store
 
     now = time.time()
-    url = make_tracker_store(tmp_path / "tracker.db", {
-        "old": [now - 40 * DAY, now - 35 * DAY],
-        "ongoing": [now - 40 * DAY, now - 1 * DAY],  # started long ago, still active: kept whole
-        "recent": [now - 2 * DAY],
-    })
+    url = make_tracker_store(
+        tmp_path / "tracker.db",
+        {
+            "old": [now - 40 * DAY, now - 35 * DAY],
+            "ongoing": [now - 40 * DAY, now - 1 * DAY],  # started long ago, still active: kept whole
+            "recent": [now - 2 * DAY],
+        },
+    )
     assert purge_tracker_store(url, 30, now=now) == (1, 2)
     assert senders(url) == {"ongoing": 2, "recent": 1}
     assert purge_tracker_store(url, 30, now=now) == (0, 0)
@@ -106,8 +113,9 @@ def test_cli_retention_run(database_url: str, tmp_path: Path, monkeypatch: pytes
     get_settings.cache_clear()
     _add_rows(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10), "ten days")
     _add_rows(dt.datetime.now(dt.timezone.utc), "today")
-    result = CliRunner().invoke(app, ["retention", "run", "--days", "7", "--exchanges-days", "7",
-                                      "--unresolved-days", "0"])
+    result = CliRunner().invoke(
+        app, ["retention", "run", "--days", "7", "--exchanges-days", "7", "--unresolved-days", "0"]
+    )
     assert result.exit_code == 0, result.output
     assert "1 conversations (1 events)" in result.output and "1 chat exchanges" in result.output
     assert senders(url) == {"new": 1}
@@ -115,8 +123,9 @@ def test_cli_retention_run(database_url: str, tmp_path: Path, monkeypatch: pytes
     assert _texts(UnresolvedQuestion) == ["ten days", "today"]
 
 
-def test_cli_uses_rasa_tracker_db_by_default(database_url: str, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_uses_rasa_tracker_db_by_default(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from core.cli import app
     from core.settings import get_settings
 

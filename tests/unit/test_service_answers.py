@@ -16,7 +16,9 @@ LAST_DAY_OF_TT64 = dt.date(2025, 12, 31)
 FIRST_DAY_AFTER = dt.date(2026, 1, 1)
 
 
-def answer(slug: str, aspect: str, on: dt.date, language: str = "vi", place: str | None = None) -> tuple[str, bool]:
+def answer(
+    slug: str, aspect: str, on: dt.date, language: str = "vi", place: str | None = None
+) -> tuple[str, bool]:
     with session_scope() as session:
         service = get_service(session, slug)
         assert service is not None, slug
@@ -49,7 +51,14 @@ LAST_DAY_OF_TT117 = dt.date(2027, 2, 28)
 
 
 @pytest.mark.parametrize(
-    "slug", ["passport", "id_card_renewal", "driving_licence_exchange", "temporary_residence", "criminal_record_certificate"]
+    "slug",
+    [
+        "passport",
+        "id_card_renewal",
+        "driving_licence_exchange",
+        "temporary_residence",
+        "criminal_record_certificate",
+    ],
 )
 def test_digital_citizen_waiver_says_whom_it_covers_and_ends(catalogue_db: str, slug: str) -> None:
     text, _ = answer(slug, "fee", LAST_DAY_OF_TT117)
@@ -71,7 +80,9 @@ def test_digital_citizen_waiver_says_whom_it_covers_and_ends(catalogue_db: str, 
         ("Hà Nội", "Địa phương: thành phố Hà Nội"),
     ],
 )
-def test_old_province_names_are_answered_with_the_new_unit(catalogue_db: str, place: str, expected: str) -> None:
+def test_old_province_names_are_answered_with_the_new_unit(
+    catalogue_db: str, place: str, expected: str
+) -> None:
     text, _ = answer("temporary_residence", "fee", dt.date(2026, 11, 23), place=place)
     assert expected in text
 
@@ -117,7 +128,9 @@ def test_every_factual_answer_ends_with_source_and_date(catalogue_db: str, aspec
 
 def test_criminal_record_fee_and_reduced_rate(catalogue_db: str) -> None:
     text, answered = answer("criminal_record_certificate", "fee", TODAY)
-    assert answered and "200.000 đồng" in text and "100.000 đồng/lần/người" in text and "16/2025/TT-BTC" in text
+    assert (
+        answered and "200.000 đồng" in text and "100.000 đồng/lần/người" in text and "16/2025/TT-BTC" in text
+    )
 
 
 def test_missing_fee_is_not_guessed(catalogue_db: str) -> None:
@@ -131,7 +144,9 @@ def test_reduction_shown_when_the_base_fee_is_unknown(catalogue_db: str) -> None
     text, answered = answer("marital_status_certificate", "reduction", LAST_DAY_OF_TT117)
     assert answered
     assert "Chưa có thông tin lệ phí" in text and "66.22/2026/NQ-CP" in text
-    after, answered_after = answer("marital_status_certificate", "reduction", LAST_DAY_OF_TT117 + dt.timedelta(days=1))
+    after, answered_after = answer(
+        "marital_status_certificate", "reduction", LAST_DAY_OF_TT117 + dt.timedelta(days=1)
+    )
     assert not answered_after and "66.22/2026/NQ-CP" not in after
     civil, answered_civil = answer("marriage_registration", "fee", TODAY, place="Hà Nội")
     assert answered_civil and "77/2025/NQ-HĐND" in civil

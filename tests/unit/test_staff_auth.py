@@ -32,8 +32,11 @@ def client(database_url: str) -> Iterator[TestClient]:
 
 def login(client: TestClient, username: str, password: str) -> str:
     assert client.get("/staff/login").status_code == 200
-    response = client.post("/api/staff/login", json={"username": username, "password": password},
-                           headers={"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""})
+    response = client.post(
+        "/api/staff/login",
+        json={"username": username, "password": password},
+        headers={"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""},
+    )
     assert response.status_code == 200, response.text
     return response.json()["csrf"]
 
@@ -77,7 +80,9 @@ def test_no_page_or_api_is_reachable_without_login(client: TestClient) -> None:
         else:
             assert response.status_code in (401, 403), (method, path, response.status_code)
     # The login API itself refuses a request without the login page's CSRF token.
-    assert client.post("/api/staff/login", json={"username": ADMIN[0], "password": ADMIN[1]}).status_code == 403
+    assert (
+        client.post("/api/staff/login", json={"username": ADMIN[0], "password": ADMIN[1]}).status_code == 403
+    )
     # The login page's own assets are public; the console's are not.
     assert client.get("/staff/static/login.js").status_code == 200
     assert client.get("/staff/static/console.js").status_code == 401
@@ -85,15 +90,25 @@ def test_no_page_or_api_is_reachable_without_login(client: TestClient) -> None:
 
 def test_login_sets_a_safe_session_cookie_and_pages_open(client: TestClient) -> None:
     client.get("/staff/login")
-    response = client.post("/api/staff/login", json={"username": ADMIN[0], "password": ADMIN[1]},
-                           headers={"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""})
+    response = client.post(
+        "/api/staff/login",
+        json={"username": ADMIN[0], "password": ADMIN[1]},
+        headers={"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""},
+    )
     assert response.status_code == 200
     cookie = response.headers["set-cookie"]
-    assert "staff_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert (
+        "staff_session=" in cookie
+        and "HttpOnly" in cookie
+        and "SameSite=strict" in cookie.replace("Strict", "strict")
+    )
     assert "Secure" not in cookie  # plain http in tests; "auto" follows the scheme
     token = client.cookies.get("staff_session")
     with session_scope() as session:
-        stored = [s.token_hash for s in session.scalars(select(__import__("core.staff", fromlist=["x"]).StaffSession))]
+        stored = [
+            s.token_hash
+            for s in session.scalars(select(__import__("core.staff", fromlist=["x"]).StaffSession))
+        ]
     assert token not in stored and len(stored) == 1  # only the digest is stored
     assert client.get("/staff", follow_redirects=False).status_code == 200
     assert client.get("/staff/static/console.js").status_code == 200
@@ -105,8 +120,11 @@ def test_secure_cookie_over_https_in_auto_mode(client: TestClient) -> None:
     secure = TestClient(client.app, base_url="https://testserver")
     page = secure.get("/staff/login")
     assert "Secure" in page.headers["set-cookie"]
-    response = secure.post("/api/staff/login", json={"username": ADMIN[0], "password": ADMIN[1]},
-                           headers={"X-CSRF-Token": secure.cookies.get("staff_login_csrf") or ""})
+    response = secure.post(
+        "/api/staff/login",
+        json={"username": ADMIN[0], "password": ADMIN[1]},
+        headers={"X-CSRF-Token": secure.cookies.get("staff_login_csrf") or ""},
+    )
     assert response.status_code == 200, response.text
     assert "Secure" in response.headers["set-cookie"] and "HttpOnly" in response.headers["set-cookie"]
 
@@ -149,47 +167,79 @@ def test_reviewer_cannot_manage_accounts(client: TestClient) -> None:
     headers = {"X-CSRF-Token": csrf}
     assert client.get("/api/staff/inbox").status_code == 200  # but can review
     assert client.get("/api/staff/users").status_code == 403
-    assert client.post("/api/staff/users", json={"username": "sneaky", "password": "a long password 9",
-                                                  "role": "admin"}, headers=headers).status_code == 403
+    assert (
+        client.post(
+            "/api/staff/users",
+            json={"username": "sneaky", "password": "a long password 9", "role": "admin"},
+            headers=headers,
+        ).status_code
+        == 403
+    )
     assert client.patch("/api/staff/users/2", json={"role": "admin"}, headers=headers).status_code == 403
     assert client.get("/api/staff/audit").status_code == 403
     assert client.post("/api/staff/models/1/load", headers=headers).status_code == 403
     with session_scope() as session:
         assert session.scalars(select(StaffUser).where(StaffUser.username == "sneaky")).first() is None
-        assert session.scalars(select(StaffUser).where(StaffUser.username == REVIEWER[0])).one().role == "reviewer"
+        assert (
+            session.scalars(select(StaffUser).where(StaffUser.username == REVIEWER[0])).one().role
+            == "reviewer"
+        )
 
 
 def test_admin_manages_accounts_and_it_is_audited(client: TestClient) -> None:
     csrf = login(client, *ADMIN)
     headers = {"X-CSRF-Token": csrf}
-    created = client.post("/api/staff/users", json={"username": "Lan.Nguyen", "password": "mật khẩu dài 123",
-                                                     "role": "reviewer"}, headers=headers)
+    created = client.post(
+        "/api/staff/users",
+        json={"username": "Lan.Nguyen", "password": "mật khẩu dài 123", "role": "reviewer"},
+        headers=headers,
+    )
     assert created.status_code == 201 and created.json()["username"] == "lan.nguyen"
-    weak = client.post("/api/staff/users", json={"username": "x-weak", "password": "short", "role": "reviewer"},
-                       headers=headers)
+    weak = client.post(
+        "/api/staff/users",
+        json={"username": "x-weak", "password": "short", "role": "reviewer"},
+        headers=headers,
+    )
     assert weak.status_code == 422 and "at least" in weak.json()["detail"]
     uid = created.json()["id"]
-    assert client.patch(f"/api/staff/users/{uid}", json={"role": "admin"}, headers=headers).json()["role"] == "admin"
-    assert client.patch(f"/api/staff/users/{uid}", json={"active": False}, headers=headers).json()["active"] is False
+    assert (
+        client.patch(f"/api/staff/users/{uid}", json={"role": "admin"}, headers=headers).json()["role"]
+        == "admin"
+    )
+    assert (
+        client.patch(f"/api/staff/users/{uid}", json={"active": False}, headers=headers).json()["active"]
+        is False
+    )
     me_id = client.get("/api/staff/users").json()["users"][0]["id"]
-    assert client.patch(f"/api/staff/users/{me_id}", json={"active": False}, headers=headers).status_code == 422
+    assert (
+        client.patch(f"/api/staff/users/{me_id}", json={"active": False}, headers=headers).status_code == 422
+    )
     actions = [e["action"] for e in client.get("/api/staff/audit").json()["entries"]]
     assert actions.count("user_update") == 2 and "user_create" in actions and "login" in actions
     # A deactivated account cannot log in.
     other = TestClient(client.app)
     other.get("/staff/login")
-    refused = other.post("/api/staff/login", json={"username": "lan.nguyen", "password": "mật khẩu dài 123"},
-                         headers={"X-CSRF-Token": other.cookies.get("staff_login_csrf") or ""})
+    refused = other.post(
+        "/api/staff/login",
+        json={"username": "lan.nguyen", "password": "mật khẩu dài 123"},
+        headers={"X-CSRF-Token": other.cookies.get("staff_login_csrf") or ""},
+    )
     assert refused.status_code == 401
 
 
 def test_lock_out_after_repeated_failures(client: TestClient) -> None:
     client.get("/staff/login")
     headers = {"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""}
-    codes = [client.post("/api/staff/login", json={"username": REVIEWER[0], "password": f"wrong {i}"},
-                         headers=headers).status_code for i in range(5)]
+    codes = [
+        client.post(
+            "/api/staff/login", json={"username": REVIEWER[0], "password": f"wrong {i}"}, headers=headers
+        ).status_code
+        for i in range(5)
+    ]
     assert codes == [401, 401, 401, 401, 423]
-    right = client.post("/api/staff/login", json={"username": REVIEWER[0], "password": REVIEWER[1]}, headers=headers)
+    right = client.post(
+        "/api/staff/login", json={"username": REVIEWER[0], "password": REVIEWER[1]}, headers=headers
+    )
     assert right.status_code == 423 and "locked" in right.json()["detail"]
     with session_scope() as session:
         entries = list(session.scalars(select(AuditEntry).where(AuditEntry.target == f"user:{REVIEWER[0]}")))
@@ -198,8 +248,15 @@ def test_lock_out_after_repeated_failures(client: TestClient) -> None:
     assert all("password" not in str(e.details).replace("wrong password", "") for e in entries)
     # An admin can unlock it.
     csrf = login(client, *ADMIN)
-    rid = next(u["id"] for u in client.get("/api/staff/users").json()["users"] if u["username"] == REVIEWER[0])
-    assert client.patch(f"/api/staff/users/{rid}", json={"unlock": True}, headers={"X-CSRF-Token": csrf}).json()["locked"] is False
+    rid = next(
+        u["id"] for u in client.get("/api/staff/users").json()["users"] if u["username"] == REVIEWER[0]
+    )
+    assert (
+        client.patch(f"/api/staff/users/{rid}", json={"unlock": True}, headers={"X-CSRF-Token": csrf}).json()[
+            "locked"
+        ]
+        is False
+    )
     fresh = TestClient(client.app)
     login(fresh, *REVIEWER)
 
@@ -208,10 +265,15 @@ def test_cli_creates_users_without_a_default_password(database_url: str) -> None
     from core.cli import app
 
     runner = CliRunner()
-    result = runner.invoke(app, ["staff", "create-user", "--username", "ops", "--role", "admin", "--password-stdin"],
-                           input="a strong passphrase\n")
+    result = runner.invoke(
+        app,
+        ["staff", "create-user", "--username", "ops", "--role", "admin", "--password-stdin"],
+        input="a strong passphrase\n",
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["staff", "create-user", "--username", "ops2", "--password-stdin"], input="\n")
+    result = runner.invoke(
+        app, ["staff", "create-user", "--username", "ops2", "--password-stdin"], input="\n"
+    )
     assert result.exit_code == 2  # empty password refused; nothing is created with a default
     with session_scope() as session:
         names = {u.username: u for u in session.scalars(select(StaffUser))}

@@ -43,9 +43,14 @@ def test_clustering_is_diacritic_insensitive() -> None:
 
 def test_unrelated_questions_stay_apart_and_similar_ones_group() -> None:
     texts = [
-        "lam sao dang nhap vneid", "Làm sao đăng nhập VNeID?", "không đăng nhập được VNeID",
-        "giá vàng SJC hôm nay bao nhiêu", "gia vang sjc hom nay",
-        "thời tiết Hà Nội ngày mai", "làm hộ chiếu mất bao lâu", "Hộ chiếu làm mất bao lâu vậy",
+        "lam sao dang nhap vneid",
+        "Làm sao đăng nhập VNeID?",
+        "không đăng nhập được VNeID",
+        "giá vàng SJC hôm nay bao nhiêu",
+        "gia vang sjc hom nay",
+        "thời tiết Hà Nội ngày mai",
+        "làm hộ chiếu mất bao lâu",
+        "Hộ chiếu làm mất bao lâu vậy",
     ]
     groups = cluster([Item(i, t) for i, t in enumerate(texts, start=1)])
     members = sorted(sorted(m.id for m in g.members) for g in groups)
@@ -56,9 +61,20 @@ def test_unrelated_questions_stay_apart_and_similar_ones_group() -> None:
 
 
 def test_clustering_is_deterministic_whatever_the_input_order() -> None:
-    items = [Item(i, t) for i, t in enumerate(
-        ["đổi số điện thoại vneid", "doi so dien thoai VNeID", "quên mật khẩu vneid", "quen mat khau vneid",
-         "thủ tục khai sinh", "khai sinh online thủ tục"], start=10)]
+    items = [
+        Item(i, t)
+        for i, t in enumerate(
+            [
+                "đổi số điện thoại vneid",
+                "doi so dien thoai VNeID",
+                "quên mật khẩu vneid",
+                "quen mat khau vneid",
+                "thủ tục khai sinh",
+                "khai sinh online thủ tục",
+            ],
+            start=10,
+        )
+    ]
     first = [(g.key, [m.id for m in g.members]) for g in cluster(items)]
     second = [(g.key, [m.id for m in g.members]) for g in cluster(list(reversed(items)))]
     assert first == second
@@ -88,8 +104,15 @@ def test_export_skips_training_duplicates_heldout_and_batch_duplicates(tmp_path:
         Candidate(7, "greet", dev_text),  # a dev sentence (used to tune the model): never trained on either
     ]
     plan = plan_export(candidates, training=[NLU_DIR], heldout=EVALUATION_DIRS, intents=domain_intents())
-    assert plan.results == {1: "exported", 2: "duplicate", 3: "duplicate", 4: "heldout",
-                            5: "unknown_intent", 6: "empty", 7: "heldout"}
+    assert plan.results == {
+        1: "exported",
+        2: "duplicate",
+        3: "duplicate",
+        4: "heldout",
+        5: "unknown_intent",
+        6: "empty",
+        7: "heldout",
+    }
     assert plan.written == {"vneid_login": ["Sao tôi vào VNeID mãi không được hả trời"]}
 
 
@@ -126,8 +149,11 @@ def client(database_url: str, export_dir: Path) -> Iterator[TestClient]:
 
 def login(client: TestClient, username: str, password: str) -> dict[str, str]:
     client.get("/staff/login")
-    response = client.post("/api/staff/login", json={"username": username, "password": password},
-                           headers={"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""})
+    response = client.post(
+        "/api/staff/login",
+        json={"username": username, "password": password},
+        headers={"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""},
+    )
     assert response.status_code == 200, response.text
     return {"X-CSRF-Token": response.json()["csrf"]}
 
@@ -138,9 +164,16 @@ def seed_questions(rows: list[tuple[str, str, str, str]]) -> list[int]:
     ids = []
     with session_scope() as session:
         for i, (text, channel, language, reason) in enumerate(rows):
-            row = UnresolvedQuestion(text=text, channel=channel, language=language, reason=reason,
-                                     sender_hash=f"h{i}", intents=[], status="new",
-                                     created_at=base + dt.timedelta(days=i))
+            row = UnresolvedQuestion(
+                text=text,
+                channel=channel,
+                language=language,
+                reason=reason,
+                sender_hash=f"h{i}",
+                intents=[],
+                status="new",
+                created_at=base + dt.timedelta(days=i),
+            )
             session.add(row)
             session.flush()
             ids.append(row.id)
@@ -189,41 +222,69 @@ def test_review_actions_are_recorded_and_audited(client: TestClient) -> None:
     ids = seed_questions(QUESTIONS)
     headers = login(client, *REVIEWER)
     cluster_ids = client.get("/api/staff/inbox").json()["clusters"][0]["question_ids"]
-    assigned = client.post("/api/staff/review", headers=headers,
-                           json={"question_ids": cluster_ids, "action": "assign", "intent": "vneid_login"})
+    assigned = client.post(
+        "/api/staff/review",
+        headers=headers,
+        json={"question_ids": cluster_ids, "action": "assign", "intent": "vneid_login"},
+    )
     assert assigned.status_code == 200 and assigned.json()["updated"] == 3
-    bad = client.post("/api/staff/review", headers=headers,
-                      json={"question_ids": [ids[3]], "action": "assign", "intent": "not_an_intent"})
+    bad = client.post(
+        "/api/staff/review",
+        headers=headers,
+        json={"question_ids": [ids[3]], "action": "assign", "intent": "not_an_intent"},
+    )
     assert bad.status_code == 422 and "unknown intent" in bad.json()["detail"]
-    content = client.post("/api/staff/review", headers=headers,
-                          json={"question_ids": [ids[5]], "action": "new_content"})
+    content = client.post(
+        "/api/staff/review", headers=headers, json={"question_ids": [ids[5]], "action": "new_content"}
+    )
     assert content.json()["draft_id"]
-    ignored = client.post("/api/staff/review", headers=headers,
-                          json={"question_ids": [ids[3], ids[4]], "action": "ignore"})  # bulk
+    ignored = client.post(
+        "/api/staff/review", headers=headers, json={"question_ids": [ids[3], ids[4]], "action": "ignore"}
+    )  # bulk
     assert ignored.json()["updated"] == 2
     assert client.get("/api/staff/inbox").json()["total_questions"] == 0
     assert client.get("/api/staff/inbox", params={"status": "assigned"}).json()["total_questions"] == 3
     with session_scope() as session:
         decisions = {d.question_id: (d.action, d.intent) for d in session.scalars(select(ReviewDecision))}
         statuses = {q.id: q.status for q in session.scalars(select(UnresolvedQuestion))}
-        audit = [(a.actor, a.action, a.details.get("count")) for a in session.scalars(select(AuditEntry))
-                 if a.action.startswith("review_")]
+        audit = [
+            (a.actor, a.action, a.details.get("count"))
+            for a in session.scalars(select(AuditEntry))
+            if a.action.startswith("review_")
+        ]
         drafts = list(session.scalars(select(ContentDraft)))
     assert decisions[ids[0]] == ("assign", "vneid_login") and decisions[ids[5]] == ("new_content", None)
     assert statuses[ids[3]] == "ignored" and statuses[ids[5]] == "needs_content"
-    assert audit == [("rev1", "review_assign", 3), ("rev1", "review_new_content", 1), ("rev1", "review_ignore", 2)]
+    assert audit == [
+        ("rev1", "review_assign", 3),
+        ("rev1", "review_new_content", 1),
+        ("rev1", "review_ignore", 2),
+    ]
     assert drafts[0].question_text == "thủ tục nhận con nuôi như thế nào"
     # Drafts: the reviewer sees them; only an admin completes one (with a source).
     assert client.get("/api/staff/drafts").json()["drafts"][0]["id"] == drafts[0].id
-    body = {"title": "Nhận con nuôi", "answer": "…", "source_url": "https://dichvucong.gov.vn/", "status": "done"}
+    body = {
+        "title": "Nhận con nuôi",
+        "answer": "…",
+        "source_url": "https://dichvucong.gov.vn/",
+        "status": "done",
+    }
     assert client.put(f"/api/staff/drafts/{drafts[0].id}", json=body, headers=headers).status_code == 403
     admin = TestClient(client.app)
     admin_headers = login(admin, *ADMIN)
-    incomplete = admin.put(f"/api/staff/drafts/{drafts[0].id}", json={**body, "source_url": None}, headers=admin_headers)
+    incomplete = admin.put(
+        f"/api/staff/drafts/{drafts[0].id}", json={**body, "source_url": None}, headers=admin_headers
+    )
     assert incomplete.status_code == 422
-    assert admin.put(f"/api/staff/drafts/{drafts[0].id}", json=body, headers=admin_headers).json()["status"] == "done"
+    assert (
+        admin.put(f"/api/staff/drafts/{drafts[0].id}", json=body, headers=admin_headers).json()["status"]
+        == "done"
+    )
     # Reopen puts questions back in the inbox.
-    assert client.post("/api/staff/review/reopen", headers=headers, json={"question_ids": [ids[3]]}).status_code == 200
+    assert (
+        client.post("/api/staff/review/reopen", headers=headers, json={"question_ids": [ids[3]]}).status_code
+        == 200
+    )
     assert client.get("/api/staff/inbox").json()["total_questions"] == 1
 
 
@@ -231,17 +292,25 @@ def test_export_writes_valid_deduplicated_rasa_yaml(client: TestClient, export_d
     """Runs the real `rasa data validate` on data/ plus the exported file."""
     heldout_text = yaml.safe_load((HELDOUT_DIR / "accented.yml").read_text(encoding="utf-8"))["nlu"][0]
     heldout_sentence = heldout_text["examples"].splitlines()[0][2:]
-    ids = seed_questions([
-        ("vào VNeID bằng mật mã mãi không được thì làm sao", "web", "vi", "nlu_fallback"),
-        ("vao VNeID bang mat ma mai khong duoc thi lam sao?", "zalo", "vi", "nlu_fallback"),
-        (heldout_sentence, "web", "vi", "nlu_fallback"),
-    ])
+    ids = seed_questions(
+        [
+            ("vào VNeID bằng mật mã mãi không được thì làm sao", "web", "vi", "nlu_fallback"),
+            ("vao VNeID bang mat ma mai khong duoc thi lam sao?", "zalo", "vi", "nlu_fallback"),
+            (heldout_sentence, "web", "vi", "nlu_fallback"),
+        ]
+    )
     headers = login(client, *REVIEWER)
     assert client.post("/api/staff/export", headers=headers).status_code == 422  # nothing assigned yet
-    client.post("/api/staff/review", headers=headers,
-                json={"question_ids": ids[:2], "action": "assign", "intent": "vneid_login"})
-    client.post("/api/staff/review", headers=headers,
-                json={"question_ids": [ids[2]], "action": "assign", "intent": heldout_text["intent"]})
+    client.post(
+        "/api/staff/review",
+        headers=headers,
+        json={"question_ids": ids[:2], "action": "assign", "intent": "vneid_login"},
+    )
+    client.post(
+        "/api/staff/review",
+        headers=headers,
+        json={"question_ids": [ids[2]], "action": "assign", "intent": heldout_text["intent"]},
+    )
     assert client.get("/api/staff/export/pending").json()["count"] == 3
     response = client.post("/api/staff/export", headers=headers)
     assert response.status_code == 200, response.text
@@ -250,13 +319,18 @@ def test_export_writes_valid_deduplicated_rasa_yaml(client: TestClient, export_d
     files = list(export_dir.glob("reviewed_*.yml"))
     assert [f.name for f in files] == [result["file"]]
     data = yaml.safe_load(files[0].read_text(encoding="utf-8"))
-    assert data["nlu"] == [{"intent": "vneid_login",
-                            "examples": "- vào VNeID bằng mật mã mãi không được thì làm sao\n"}]
+    assert data["nlu"] == [
+        {"intent": "vneid_login", "examples": "- vào VNeID bằng mật mã mãi không được thì làm sao\n"}
+    ]
     assert comparable(heldout_sentence) not in example_keys([export_dir])
     # Exported decisions are final, nothing is pending, and a second export has nothing to do.
     assert client.get("/api/staff/export/pending").json()["count"] == 0
-    assert client.post("/api/staff/review", headers=headers,
-                       json={"question_ids": [ids[0]], "action": "ignore"}).status_code == 422
+    assert (
+        client.post(
+            "/api/staff/review", headers=headers, json={"question_ids": [ids[0]], "action": "ignore"}
+        ).status_code
+        == 422
+    )
     with session_scope() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert entry.actor == "rev1" and entry.details["examples"] == 1
@@ -267,16 +341,33 @@ def test_dashboard_figures(client: TestClient) -> None:
 
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with session_scope() as session:
-        rows = [("web", "answered", "passport"), ("web", "answered", "passport"), ("zalo", "fallback", None),
-                ("zalo", "answered", "birth_registration")]
+        rows = [
+            ("web", "answered", "passport"),
+            ("web", "answered", "passport"),
+            ("zalo", "fallback", None),
+            ("zalo", "answered", "birth_registration"),
+        ]
         for i, (channel, status, service) in enumerate(rows):
-            session.add(ChatExchange(channel=channel, sender_hash=f"s{i}", text="x", status=status, service=service,
-                                     reply_count=1, created_at=now - dt.timedelta(days=i % 2)))
+            session.add(
+                ChatExchange(
+                    channel=channel,
+                    sender_hash=f"s{i}",
+                    text="x",
+                    status=status,
+                    service=service,
+                    reply_count=1,
+                    created_at=now - dt.timedelta(days=i % 2),
+                )
+            )
         session.flush()
         exchanges = list(session.scalars(select(ChatExchange)))
         session.add(AnswerFeedback(exchange_id=exchanges[0].id, channel="web", sender_hash="s0", rating="up"))
-        session.add(AnswerFeedback(exchange_id=exchanges[1].id, channel="web", sender_hash="s1", rating="down"))
-        session.add(AnswerFeedback(exchange_id=exchanges[3].id, channel="zalo", sender_hash="s3", rating="up"))
+        session.add(
+            AnswerFeedback(exchange_id=exchanges[1].id, channel="web", sender_hash="s1", rating="down")
+        )
+        session.add(
+            AnswerFeedback(exchange_id=exchanges[3].id, channel="zalo", sender_hash="s3", rating="up")
+        )
     seed_questions([("lam sao dang nhap vneid", "web", "vi", "nlu_fallback")])
     with session_scope() as session:  # the seeded question is dated 2026-11-01: make it recent
         for q in session.scalars(select(UnresolvedQuestion)):

@@ -31,16 +31,27 @@ NOW = 1_795_000_000.0
 
 def event_body(timestamp_ms: int, text: str = "Lệ phí làm hộ chiếu bao nhiêu?") -> bytes:
     payload = {
-        "app_id": APP_ID, "user_id_by_app": "552177279717587730", "event_name": "user_send_text",
-        "timestamp": str(timestamp_ms), "sender": {"id": "2468458835296117922"},
-        "recipient": {"id": "388613280878808645"}, "message": {"text": text, "msg_id": "96d3cdf3af150460909"},
+        "app_id": APP_ID,
+        "user_id_by_app": "552177279717587730",
+        "event_name": "user_send_text",
+        "timestamp": str(timestamp_ms),
+        "sender": {"id": "2468458835296117922"},
+        "recipient": {"id": "388613280878808645"},
+        "message": {"text": text, "msg_id": "96d3cdf3af150460909"},
     }
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
 def check(header: str | None, body: bytes, timestamp: str, now: float = NOW) -> None:
-    verify_signature(header, app_id=APP_ID, raw_body=body, timestamp=timestamp, oa_secret_key=SECRET,
-                     max_age_seconds=300, now=now)
+    verify_signature(
+        header,
+        app_id=APP_ID,
+        raw_body=body,
+        timestamp=timestamp,
+        oa_secret_key=SECRET,
+        max_age_seconds=300,
+        now=now,
+    )
 
 
 # ---- signature ------------------------------------------------------------------------------
@@ -48,7 +59,10 @@ def check(header: str | None, body: bytes, timestamp: str, now: float = NOW) -> 
 
 def test_signature_is_sha256_of_app_id_body_timestamp_secret() -> None:
     body = event_body(int(NOW * 1000))
-    expected = "mac=" + hashlib.sha256(APP_ID.encode() + body + str(int(NOW * 1000)).encode() + SECRET.encode()).hexdigest()
+    expected = (
+        "mac="
+        + hashlib.sha256(APP_ID.encode() + body + str(int(NOW * 1000)).encode() + SECRET.encode()).hexdigest()
+    )
     assert compute_signature(APP_ID, body, str(int(NOW * 1000)), SECRET) == expected
 
 
@@ -109,13 +123,17 @@ def webhook_client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterat
 def test_webhook_rejects_forged_malformed_and_unsigned(webhook_client: TestClient) -> None:
     ts = str(int(time.time() * 1000))
     body = event_body(int(ts))
-    forged = webhook_client.post("/webhooks/zalo", content=body,
-                                 headers={"X-ZEvent-Signature": compute_signature(APP_ID, body, ts, "x")})
+    forged = webhook_client.post(
+        "/webhooks/zalo",
+        content=body,
+        headers={"X-ZEvent-Signature": compute_signature(APP_ID, body, ts, "x")},
+    )
     assert forged.status_code == 401
     unsigned = webhook_client.post("/webhooks/zalo", content=body)
     assert unsigned.status_code == 401
-    malformed = webhook_client.post("/webhooks/zalo", content=b"{not json",
-                                    headers={"X-ZEvent-Signature": "mac=00"})
+    malformed = webhook_client.post(
+        "/webhooks/zalo", content=b"{not json", headers={"X-ZEvent-Signature": "mac=00"}
+    )
     assert malformed.status_code == 400
     from core.zalo import ZaloEvent
 
@@ -125,11 +143,21 @@ def test_webhook_rejects_forged_malformed_and_unsigned(webhook_client: TestClien
 
 def test_webhook_echo_events_are_ignored(webhook_client: TestClient) -> None:
     ts = str(int(time.time() * 1000))
-    body = json.dumps({"app_id": APP_ID, "event_name": "oa_send_text", "timestamp": ts,
-                       "sender": {"id": "388613280878808645"}, "recipient": {"id": "2468458835296117922"},
-                       "message": {"text": "hi", "msg_id": "echo-1"}}).encode()
-    response = webhook_client.post("/webhooks/zalo", content=body,
-                                   headers={"X-ZEvent-Signature": compute_signature(APP_ID, body, ts, SECRET)})
+    body = json.dumps(
+        {
+            "app_id": APP_ID,
+            "event_name": "oa_send_text",
+            "timestamp": ts,
+            "sender": {"id": "388613280878808645"},
+            "recipient": {"id": "2468458835296117922"},
+            "message": {"text": "hi", "msg_id": "echo-1"},
+        }
+    ).encode()
+    response = webhook_client.post(
+        "/webhooks/zalo",
+        content=body,
+        headers={"X-ZEvent-Signature": compute_signature(APP_ID, body, ts, SECRET)},
+    )
     assert response.status_code == 200 and response.json()["status"] == "ignored"
 
 
@@ -178,8 +206,13 @@ def test_text_without_any_break_is_hard_cut() -> None:
 
 
 def test_buttons_become_oa_query_buttons_on_the_last_part() -> None:
-    reply = Reply(text="a" * 2500, buttons=[ButtonOut(title="Lệ phí", payload="Lệ phí làm hộ chiếu"),
-                                             ButtonOut(title="Hồ sơ", payload='/ask_documents{"service":"passport"}')])
+    reply = Reply(
+        text="a" * 2500,
+        buttons=[
+            ButtonOut(title="Lệ phí", payload="Lệ phí làm hộ chiếu"),
+            ButtonOut(title="Hồ sơ", payload='/ask_documents{"service":"passport"}'),
+        ],
+    )
     messages = to_zalo_messages(reply)
     assert len(messages) == 2 and "attachment" not in messages[0]
     attachment = messages[1]["attachment"]
@@ -243,7 +276,9 @@ def test_concurrent_refreshes_spend_the_refresh_token_once(zalo_settings, fake: 
 
 
 def test_new_pair_is_persisted_before_the_new_access_token_is_used(
-    zalo_settings, fake: FakeZalo, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    zalo_settings,
+    fake: FakeZalo,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     tokens.store_pair(fake.access_token, fake.refresh_token, expires_in=90000)
     fake.expire_access_token()  # Zalo now answers -216 to the stored token
@@ -272,7 +307,9 @@ def test_new_pair_is_persisted_before_the_new_access_token_is_used(
     assert fake.texts_to("2468458835296117922") == ["Xin chào"]
 
 
-def test_a_token_refreshed_by_another_process_is_reused_without_a_refresh_call(zalo_settings, fake: FakeZalo) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_refreshed_by_another_process_is_reused_without_a_refresh_call(
+    zalo_settings, fake: FakeZalo
+) -> None:  # type: ignore[no-untyped-def]
     tokens.store_pair("OLD", "OLD-RT", expires_in=90000)
     tokens.store_pair(fake.access_token, fake.refresh_token, expires_in=90000)  # the other process won
 

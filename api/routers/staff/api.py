@@ -92,8 +92,13 @@ def logout(request: Request, response: Response, staff: StaffContext = Depends(r
         row = session.get(StaffSession, staff.session_id)
         if row is not None:
             session.delete(row)
-        audit(session, actor=session.get(StaffUser, staff.user_id), action="logout",
-              target=f"user:{staff.username}", ip=staff.ip)
+        audit(
+            session,
+            actor=session.get(StaffUser, staff.user_id),
+            action="logout",
+            target=f"user:{staff.username}",
+            ip=staff.ip,
+        )
     clear_cookie(response, request, SESSION_COOKIE)
     return {"ok": True}
 
@@ -123,8 +128,15 @@ def inbox(
     page: int = Query(1, ge=1, le=10_000),
     page_size: int = Query(20, ge=1, le=100),
 ) -> dict:
-    flt = inbox_service.InboxFilter(status=status, channel=channel or None, language=language or None,
-                                    reason=reason or None, date_from=date_from, date_to=date_to, q=q)
+    flt = inbox_service.InboxFilter(
+        status=status,
+        channel=channel or None,
+        language=language or None,
+        reason=reason or None,
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+    )
     with session_scope() as session:
         return inbox_service.inbox(session, flt, page, page_size)
 
@@ -141,8 +153,14 @@ def review(body: ReviewBody, staff: StaffContext = Depends(require_staff)) -> di
     try:
         with session_scope() as session:
             return inbox_service.decide(
-                session, user_id=staff.user_id, username=staff.username, ip=staff.ip,
-                question_ids=body.question_ids, action=body.action, intent=body.intent, note=body.note,
+                session,
+                user_id=staff.user_id,
+                username=staff.username,
+                ip=staff.ip,
+                question_ids=body.question_ids,
+                action=body.action,
+                intent=body.intent,
+                note=body.note,
             )
     except StaffError as exc:
         raise bad_request(exc) from exc
@@ -156,7 +174,9 @@ class ReopenBody(BaseModel):
 def reopen(body: ReopenBody, staff: StaffContext = Depends(require_staff)) -> dict:
     try:
         with session_scope() as session:
-            return inbox_service.reopen(session, user_id=staff.user_id, ip=staff.ip, question_ids=body.question_ids)
+            return inbox_service.reopen(
+                session, user_id=staff.user_id, ip=staff.ip, question_ids=body.question_ids
+            )
     except StaffError as exc:
         raise bad_request(exc) from exc
 
@@ -165,9 +185,13 @@ def reopen(body: ReopenBody, staff: StaffContext = Depends(require_staff)) -> di
 def export_pending() -> dict:
     with session_scope() as session:
         pending = inbox_service.pending_examples(session)
-        return {"count": len(pending),
-                "examples": [{"question_id": d.question_id, "intent": d.intent, "text": d.example_text}
-                             for d in pending[:200]]}
+        return {
+            "count": len(pending),
+            "examples": [
+                {"question_id": d.question_id, "intent": d.intent, "text": d.example_text}
+                for d in pending[:200]
+            ],
+        }
 
 
 @router.post("/export", summary="Export assigned examples to Rasa YAML and validate the training data")
@@ -209,11 +233,22 @@ def update_draft(draft_id: int, body: DraftBody, staff: StaffContext = Depends(r
             raise HTTPException(404, "no such draft")
         if body.status == "done" and not (body.title and body.answer and body.source_url):
             raise HTTPException(422, "a completed draft needs a title, an answer and a source URL")
-        draft.title, draft.answer, draft.source_url, draft.status = body.title, body.answer, body.source_url, body.status
+        draft.title, draft.answer, draft.source_url, draft.status = (
+            body.title,
+            body.answer,
+            body.source_url,
+            body.status,
+        )
         if body.status != "open":
             draft.completed_by, draft.completed_at = staff.user_id, utcnow()
-        audit(session, actor=session.get(StaffUser, staff.user_id), action=f"draft_{body.status}",
-              target=f"draft:{draft_id}", details={"title": body.title}, ip=staff.ip)
+        audit(
+            session,
+            actor=session.get(StaffUser, staff.user_id),
+            action=f"draft_{body.status}",
+            target=f"draft:{draft_id}",
+            details={"title": body.title},
+            ip=staff.ip,
+        )
         return inbox_service.draft_json(draft)
 
 
@@ -286,27 +321,54 @@ def audit_log(
         if action:
             query, count = query.where(AuditEntry.action == action), count.where(AuditEntry.action == action)
         total = session.scalar(count) or 0
-        rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset((page - 1) * page_size).limit(page_size))
-        return {"total": total, "page": page, "entries": [
-            {"id": e.id, "at": e.created_at.isoformat() if e.created_at else None, "actor": e.actor,
-             "action": e.action, "target": e.target, "details": e.details, "ip": e.ip}
-            for e in rows
-        ]}
+        rows = session.scalars(
+            query.order_by(AuditEntry.id.desc()).offset((page - 1) * page_size).limit(page_size)
+        )
+        return {
+            "total": total,
+            "page": page,
+            "entries": [
+                {
+                    "id": e.id,
+                    "at": e.created_at.isoformat() if e.created_at else None,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "target": e.target,
+                    "details": e.details,
+                    "ip": e.ip,
+                }
+                for e in rows
+            ],
+        }
 
 
 def user_json(user: StaffUser) -> dict:
-    locked = user.locked_until is not None and (
-        user.locked_until if user.locked_until.tzinfo else user.locked_until.replace(tzinfo=dt.timezone.utc)
-    ) > utcnow()
-    return {"id": user.id, "username": user.username, "role": user.role, "active": user.active, "locked": locked,
-            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None}
+    locked = (
+        user.locked_until is not None
+        and (
+            user.locked_until
+            if user.locked_until.tzinfo
+            else user.locked_until.replace(tzinfo=dt.timezone.utc)
+        )
+        > utcnow()
+    )
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "active": user.active,
+        "locked": locked,
+        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+    }
 
 
 @admin.get("/users")
 def users() -> dict:
     with session_scope() as session:
-        return {"users": [user_json(u) for u in session.scalars(select(StaffUser).order_by(StaffUser.username))],
-                "roles": list(ROLES)}
+        return {
+            "users": [user_json(u) for u in session.scalars(select(StaffUser).order_by(StaffUser.username))],
+            "roles": list(ROLES),
+        }
 
 
 class NewUserBody(BaseModel):
@@ -320,8 +382,14 @@ def add_user(body: NewUserBody, staff: StaffContext = Depends(require_admin)) ->
     try:
         with session_scope() as session:
             user = create_user(session, username=body.username, password=body.password, role=body.role)
-            audit(session, actor=session.get(StaffUser, staff.user_id), action="user_create",
-                  target=f"user:{user.username}", details={"role": user.role}, ip=staff.ip)
+            audit(
+                session,
+                actor=session.get(StaffUser, staff.user_id),
+                action="user_create",
+                target=f"user:{user.username}",
+                details={"role": user.role},
+                ip=staff.ip,
+            )
             return user_json(user)
     except StaffError as exc:
         raise bad_request(exc) from exc
@@ -359,8 +427,14 @@ def change_user(user_id: int, body: UserChangeBody, staff: StaffContext = Depend
             if body.unlock:
                 user.locked_until, user.failed_logins, user.first_failed_at = None, 0, None
                 changes["unlocked"] = True
-            audit(session, actor=session.get(StaffUser, staff.user_id), action="user_update",
-                  target=f"user:{user.username}", details=changes, ip=staff.ip)
+            audit(
+                session,
+                actor=session.get(StaffUser, staff.user_id),
+                action="user_update",
+                target=f"user:{user.username}",
+                details=changes,
+                ip=staff.ip,
+            )
             return user_json(user)
     except StaffError as exc:
         raise bad_request(exc) from exc

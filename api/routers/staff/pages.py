@@ -14,12 +14,18 @@ from core.settings import PROJECT_ROOT
 STAFF_WEB = PROJECT_ROOT / "web" / "staff"
 PUBLIC_ASSETS = frozenset({"login.js", "staff.css"})
 ASSETS = {
-    "login.js": "login.js", "staff.css": "staff.css", "console.js": "console.js",
+    "login.js": "login.js",
+    "staff.css": "staff.css",
+    "console.js": "console.js",
     "chart.umd.min.js": "vendor/chart.umd.min.js",
 }
-NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                       "script-src 'self'; frame-ancestors 'none'"}
+NO_STORE = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; frame-ancestors 'none'",
+}
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -49,4 +55,6 @@ def asset(name: str, request: Request) -> Response:
         raise HTTPException(404, "not found")
     if name not in PUBLIC_ASSETS and current_staff(request) is None:
         raise HTTPException(401, "login required")
-    return FileResponse(STAFF_WEB / ASSETS[name], headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        STAFF_WEB / ASSETS[name], headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    )

@@ -44,10 +44,22 @@ def cookie_secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def set_cookie(response: Response, request: Request, name: str, value: str, *, http_only: bool,
-               max_age: int | None = None) -> None:
+def set_cookie(
+    response: Response,
+    request: Request,
+    name: str,
+    value: str,
+    *,
+    http_only: bool,
+    max_age: int | None = None,
+) -> None:
     response.set_cookie(
-        name, value, max_age=max_age, path="/", httponly=http_only, samesite="strict",
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=http_only,
+        samesite="strict",
         secure=cookie_secure(request),
     )
 

@@ -49,15 +49,22 @@ def dashboard(session: Session, days: int = 30) -> dict[str, Any]:
     services = [
         {"service": service, "count": int(count)}
         for service, count in session.execute(
-            select(ChatExchange.service, func.count().label("n")).where(recent, ChatExchange.service.is_not(None))
-            .group_by(ChatExchange.service).order_by(func.count().desc(), ChatExchange.service).limit(10)
+            select(ChatExchange.service, func.count().label("n"))
+            .where(recent, ChatExchange.service.is_not(None))
+            .group_by(ChatExchange.service)
+            .order_by(func.count().desc(), ChatExchange.service)
+            .limit(10)
         )
     ]
 
-    questions = list(session.scalars(
-        select(UnresolvedQuestion).where(UnresolvedQuestion.status == "new", UnresolvedQuestion.created_at >= since)
-        .order_by(UnresolvedQuestion.id.desc()).limit(3000)
-    ))
+    questions = list(
+        session.scalars(
+            select(UnresolvedQuestion)
+            .where(UnresolvedQuestion.status == "new", UnresolvedQuestion.created_at >= since)
+            .order_by(UnresolvedQuestion.id.desc())
+            .limit(3000)
+        )
+    )
     top = [
         {"key": group.key, "count": group.count, "text": redact(group.representative.text)}
         for group in cluster([Item(q.id, q.text) for q in questions])[:10]
@@ -71,9 +78,12 @@ def dashboard(session: Session, days: int = 30) -> dict[str, Any]:
         "conversations": {ch: [per_day[d].get(ch, 0) for d in dates] for ch in sorted(channels)},
         "fallback_rate": {
             "overall": round(totals["unanswered"] / totals["total"], 4) if totals["total"] else None,
-            "total": totals["total"], "unanswered": totals["unanswered"],
+            "total": totals["total"],
+            "unanswered": totals["unanswered"],
             "per_day": [
-                round(status_by_day[d]["unanswered"] / status_by_day[d]["total"], 4) if status_by_day[d]["total"] else None
+                round(status_by_day[d]["unanswered"] / status_by_day[d]["total"], 4)
+                if status_by_day[d]["total"]
+                else None
                 for d in dates
             ],
         },
@@ -91,9 +101,17 @@ def _feedback(session: Session, since: dt.datetime) -> dict[str, Any]:
         return {"available": False, "up": 0, "down": 0, "rate_up": None}
     if not inspect(session.get_bind()).has_table(AnswerFeedback.__tablename__):
         return {"available": False, "up": 0, "down": 0, "rate_up": None}
-    counts = dict(session.execute(
-        select(AnswerFeedback.rating, func.count()).where(AnswerFeedback.created_at >= since)
-        .group_by(AnswerFeedback.rating)
-    ).all())
+    counts = dict(
+        session.execute(
+            select(AnswerFeedback.rating, func.count())
+            .where(AnswerFeedback.created_at >= since)
+            .group_by(AnswerFeedback.rating)
+        ).all()
+    )
     up, down = int(counts.get("up", 0)), int(counts.get("down", 0))
-    return {"available": True, "up": up, "down": down, "rate_up": round(up / (up + down), 4) if up + down else None}
+    return {
+        "available": True,
+        "up": up,
+        "down": down,
+        "rate_up": round(up / (up + down), 4) if up + down else None,
+    }

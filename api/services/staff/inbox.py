@@ -57,8 +57,11 @@ def _question_json(row: UnresolvedQuestion, decision: ReviewDecision | None) -> 
         "reason": row.reason,
         "status": row.status,
         "bot_reply": redact(row.bot_reply) if row.bot_reply else None,
-        "decision": None if decision is None else {
-            "action": decision.action, "intent": decision.intent,
+        "decision": None
+        if decision is None
+        else {
+            "action": decision.action,
+            "intent": decision.intent,
             "exported": decision.export_result,
         },
     }
@@ -91,7 +94,7 @@ def inbox(session: Session, flt: InboxFilter, page: int = 1, page_size: int = 20
     decisions = _decisions(session, [row.id for row in rows])
     clusters = cluster([Item(row.id, row.text, row) for row in rows])
     start = (page - 1) * page_size
-    shown = clusters[start:start + page_size]
+    shown = clusters[start : start + page_size]
     return {
         "total_questions": len(rows),
         "total_clusters": len(clusters),
@@ -102,18 +105,24 @@ def inbox(session: Session, flt: InboxFilter, page: int = 1, page_size: int = 20
             {
                 "key": group.key,
                 "count": group.count,
-                "representative": _question_json(group.representative.data, decisions.get(group.representative.id)),
+                "representative": _question_json(
+                    group.representative.data, decisions.get(group.representative.id)
+                ),
                 "question_ids": [m.id for m in group.members],
-                "members": [_question_json(m.data, decisions.get(m.id)) for m in group.members[:MAX_MEMBERS_SHOWN]],
+                "members": [
+                    _question_json(m.data, decisions.get(m.id)) for m in group.members[:MAX_MEMBERS_SHOWN]
+                ],
                 "channels": dict(Counter(m.data.channel for m in group.members)),
                 "reasons": dict(Counter(m.data.reason for m in group.members)),
             }
             for group in shown
         ],
-        "filters": {"channels": _distinct(session, UnresolvedQuestion.channel),
-                    "languages": _distinct(session, UnresolvedQuestion.language),
-                    "reasons": _distinct(session, UnresolvedQuestion.reason),
-                    "statuses": list(STATUSES)},
+        "filters": {
+            "channels": _distinct(session, UnresolvedQuestion.channel),
+            "languages": _distinct(session, UnresolvedQuestion.language),
+            "reasons": _distinct(session, UnresolvedQuestion.reason),
+            "statuses": list(STATUSES),
+        },
     }
 
 
@@ -124,7 +133,7 @@ def _distinct(session: Session, column: Any) -> list[str]:
 def _decisions(session: Session, ids: list[int]) -> dict[int, ReviewDecision]:
     found: dict[int, ReviewDecision] = {}
     for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
+        part = ids[chunk : chunk + 500]
         for decision in session.scalars(select(ReviewDecision).where(ReviewDecision.question_id.in_(part))):
             found[decision.question_id] = decision
     return found
@@ -154,7 +163,10 @@ def decide(
             raise StaffError(f"unknown intent {intent!r}: choose one from domain.yml")
     else:
         intent = None
-    rows = {row.id: row for row in session.scalars(select(UnresolvedQuestion).where(UnresolvedQuestion.id.in_(ids)))}
+    rows = {
+        row.id: row
+        for row in session.scalars(select(UnresolvedQuestion).where(UnresolvedQuestion.id.in_(ids)))
+    }
     missing = [i for i in ids if i not in rows]
     if missing:
         raise StaffError(f"unknown question id(s): {missing[:10]}")
@@ -177,8 +189,11 @@ def decide(
     if action == "new_content":
         representative = min(ids)
         draft = ContentDraft(
-            created_by=user_id, question_ids=ids, question_text=redact(rows[representative].text),
-            title=(note or "")[:300] or None, status="open",
+            created_by=user_id,
+            question_ids=ids,
+            question_text=redact(rows[representative].text),
+            title=(note or "")[:300] or None,
+            status="open",
         )
         session.add(draft)
         session.flush()
@@ -187,9 +202,12 @@ def decide(
 
     actor = session.get(StaffUser, user_id)
     audit(
-        session, actor=actor, action=f"review_{action}", target=f"questions:{ids[0]}" + (
-            f"..{ids[-1]}" if len(ids) > 1 else ""),
-        details={"question_ids": ids, "count": len(ids), "intent": intent, "draft_id": draft_id}, ip=ip,
+        session,
+        actor=actor,
+        action=f"review_{action}",
+        target=f"questions:{ids[0]}" + (f"..{ids[-1]}" if len(ids) > 1 else ""),
+        details={"question_ids": ids, "count": len(ids), "intent": intent, "draft_id": draft_id},
+        ip=ip,
         actor_name=username,
     )
     session.flush()
@@ -209,8 +227,14 @@ def reopen(session: Session, *, user_id: int, ip: str | None, question_ids: list
         session.delete(decision)
     for row in session.scalars(select(UnresolvedQuestion).where(UnresolvedQuestion.id.in_(ids))):
         row.status = "new"
-    audit(session, actor=session.get(StaffUser, user_id), action="review_reopen",
-          target=f"questions:{ids[0] if ids else '-'}", details={"question_ids": ids}, ip=ip)
+    audit(
+        session,
+        actor=session.get(StaffUser, user_id),
+        action="review_reopen",
+        target=f"questions:{ids[0] if ids else '-'}",
+        details={"question_ids": ids},
+        ip=ip,
+    )
     return {"updated": len(ids)}
 
 
@@ -218,15 +242,22 @@ def reopen(session: Session, *, user_id: int, ip: str | None, question_ids: list
 
 
 def pending_examples(session: Session) -> list[ReviewDecision]:
-    return list(session.scalars(
-        select(ReviewDecision)
-        .where(ReviewDecision.action == "assign", ReviewDecision.exported_at.is_(None))
-        .order_by(ReviewDecision.id)
-    ))
+    return list(
+        session.scalars(
+            select(ReviewDecision)
+            .where(ReviewDecision.action == "assign", ReviewDecision.exported_at.is_(None))
+            .order_by(ReviewDecision.id)
+        )
+    )
 
 
 def export_reviewed(
-    session: Session, *, user_id: int, ip: str | None, validate: bool = True, export_dir: Path | None = None,
+    session: Session,
+    *,
+    user_id: int,
+    ip: str | None,
+    validate: bool = True,
+    export_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Write pending assigned examples as Rasa YAML, validate with `rasa data validate`, mark them.
 
@@ -241,32 +272,58 @@ def export_reviewed(
         raise StaffError("nothing to export: assign some questions to an intent first")
     plan = plan_export(
         [Candidate(d.id, d.intent or "", d.example_text or "") for d in decisions],
-        training=[NLU_DIR, folder], heldout=EVALUATION_DIRS, intents=domain_intents(),
+        training=[NLU_DIR, folder],
+        heldout=EVALUATION_DIRS,
+        intents=domain_intents(),
     )
     now = utcnow()
     path: Path | None = None
     validation_output = ""
     if plan.count:
-        path = write_export(folder, plan.written, now,
-                            note=f"Exported by the staff console ({actor.username if actor else '-'}) {now:%Y-%m-%d %H:%M} UTC")
+        path = write_export(
+            folder,
+            plan.written,
+            now,
+            note=f"Exported by the staff console ({actor.username if actor else '-'}) {now:%Y-%m-%d %H:%M} UTC",
+        )
         if validate:
             result = validate_training_data(settings.staff_rasa_python.with_name("rasa"), folder)
             validation_output = result.output
             if not result.ok:
                 path.unlink(missing_ok=True)
-                audit(session, actor=actor, action="export_failed", target=path.name,
-                      details={"output": result.output[-1500:]}, ip=ip)
+                audit(
+                    session,
+                    actor=actor,
+                    action="export_failed",
+                    target=path.name,
+                    details={"output": result.output[-1500:]},
+                    ip=ip,
+                )
                 raise StaffError("rasa data validate failed; nothing was exported:\n" + result.output[-1500:])
     for decision in decisions:
         decision.exported_at = now
         decision.export_result = plan.results.get(decision.id, "duplicate")
         decision.export_file = path.name if path and decision.export_result == "exported" else None
     counts = dict(Counter(plan.results.values()))
-    audit(session, actor=actor, action="export", target=path.name if path else None,
-          details={"examples": plan.count, "results": counts,
-                   "intents": {k: len(v) for k, v in plan.written.items()}}, ip=ip)
-    return {"file": str(path) if path else None, "examples": plan.count, "results": counts,
-            "intents": {k: len(v) for k, v in plan.written.items()}, "validation": validation_output[-1500:]}
+    audit(
+        session,
+        actor=actor,
+        action="export",
+        target=path.name if path else None,
+        details={
+            "examples": plan.count,
+            "results": counts,
+            "intents": {k: len(v) for k, v in plan.written.items()},
+        },
+        ip=ip,
+    )
+    return {
+        "file": str(path) if path else None,
+        "examples": plan.count,
+        "results": counts,
+        "intents": {k: len(v) for k, v in plan.written.items()},
+        "validation": validation_output[-1500:],
+    }
 
 
 # --- drafts ---------------------------------------------------------------------------------
@@ -274,8 +331,13 @@ def export_reviewed(
 
 def draft_json(draft: ContentDraft) -> dict[str, Any]:
     return {
-        "id": draft.id, "created_at": draft.created_at.isoformat() if draft.created_at else None,
-        "question_ids": draft.question_ids, "question_text": redact(draft.question_text),
-        "title": draft.title, "answer": draft.answer, "source_url": draft.source_url, "status": draft.status,
+        "id": draft.id,
+        "created_at": draft.created_at.isoformat() if draft.created_at else None,
+        "question_ids": draft.question_ids,
+        "question_text": redact(draft.question_text),
+        "title": draft.title,
+        "answer": draft.answer,
+        "source_url": draft.source_url,
+        "status": draft.status,
         "completed_at": draft.completed_at.isoformat() if draft.completed_at else None,
     }

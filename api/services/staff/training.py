@@ -34,8 +34,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def _env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2",
-                SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    return dict(
+        os.environ,
+        PYTHONPATH=str(PROJECT_ROOT),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
 
 
 def log_tail(path: str | Path, lines: int = 40) -> list[str]:
@@ -54,8 +58,7 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
 
 def not_worse(candidate: dict[str, Any], baseline: dict[str, Any]) -> bool:
     new, old = candidate["overall"], baseline["overall"]
-    return (new["accuracy"] >= old["accuracy"] - TOLERANCE
-            and new["macro_f1"] >= old["macro_f1"] - TOLERANCE)
+    return new["accuracy"] >= old["accuracy"] - TOLERANCE and new["macro_f1"] >= old["macro_f1"] - TOLERANCE
 
 
 def fingerprint(path: Path) -> str:
@@ -69,8 +72,11 @@ def small_config(config: Path, epochs: int, target: Path) -> Path:
     for component in [*(content.get("pipeline") or []), *(content.get("policies") or [])]:
         if isinstance(component, dict) and "epochs" in component:
             component["epochs"] = min(int(component["epochs"]), epochs)
-    target.write_text(f"# {config.name} with epochs <= {epochs} (staff console, STAFF_TRAIN_EPOCHS)\n"
-                      + yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    target.write_text(
+        f"# {config.name} with epochs <= {epochs} (staff console, STAFF_TRAIN_EPOCHS)\n"
+        + yaml.safe_dump(content, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     return target
 
 
@@ -80,7 +86,11 @@ class RasaAdmin:
 
     def __init__(self) -> None:
         settings = get_settings()
-        extra = [u.strip().rstrip("/") for u in str(getattr(settings, "rasa_urls", "") or "").split(",") if u.strip()]
+        extra = [
+            u.strip().rstrip("/")
+            for u in str(getattr(settings, "rasa_urls", "") or "").split(",")
+            if u.strip()
+        ]
         self.urls = extra or [settings.rasa_url.rstrip("/")]
         self.url = self.urls[0]
         self.params = {"token": settings.rasa_token} if settings.rasa_token else {}
@@ -96,7 +106,9 @@ class RasaAdmin:
                 f"{url}/model", params=self.params, json={"model_file": str(model_path)}, timeout=300
             )
             if response.status_code not in (200, 204):
-                raise RuntimeError(f"Rasa at {url} refused the model ({response.status_code}): {response.text[:300]}")
+                raise RuntimeError(
+                    f"Rasa at {url} refused the model ({response.status_code}): {response.text[:300]}"
+                )
             served = self.status(url).get("model_file")
             if served != model_path.name:
                 raise RuntimeError(f"Rasa at {url} serves {served!r} after loading {model_path.name!r}")
@@ -145,12 +157,19 @@ class Trainer:
                 session.add(run)
                 session.flush()
                 run.log_path = str(runs_dir / f"run-{run.id}-{utcnow():%Y%m%dT%H%M%S}.log")
-                audit(session, actor=session.get(StaffUser, user_id), action="retrain",
-                      target=f"run:{run.id}", details={"config": str(config)}, ip=ip)
+                audit(
+                    session,
+                    actor=session.get(StaffUser, user_id),
+                    action="retrain",
+                    target=f"run:{run.id}",
+                    details={"config": str(config)},
+                    ip=ip,
+                )
                 run_id = run.id
             self.active_run = run_id
-            self._thread = threading.Thread(target=self._run, args=(run_id,), name=f"staff-train-{run_id}",
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, args=(run_id,), name=f"staff-train-{run_id}", daemon=True
+            )
             self._thread.start()
         return run_id
 
@@ -168,9 +187,13 @@ class Trainer:
             if not path.is_file():
                 raise StaffError(f"model file {path.name} is missing")
             if version.origin != "baseline" and version.loaded_at is None:
-                raise StaffError(f"{path.name} was never live (it was not better than the model it was "
-                                 "compared with): only models that have been live can be loaded again")
-            previous = next(iter(session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True)))), None)
+                raise StaffError(
+                    f"{path.name} was never live (it was not better than the model it was "
+                    "compared with): only models that have been live can be loaded again"
+                )
+            previous = next(
+                iter(session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True)))), None
+            )
         RasaAdmin().load(path)
         with session_scope() as session:
             for other in session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True))):
@@ -178,9 +201,14 @@ class Trainer:
             version = session.get(ModelVersion, version_id)
             version.live, version.loaded_at = True, utcnow()
             rollback = previous is not None and previous.id > version_id
-            audit(session, actor=session.get(StaffUser, user_id), action="rollback" if rollback else "model_load",
-                  target=f"model:{version.id}",
-                  details={"file": path.name, "previous": previous.path if previous else None}, ip=ip)
+            audit(
+                session,
+                actor=session.get(StaffUser, user_id),
+                action="rollback" if rollback else "model_load",
+                target=f"model:{version.id}",
+                details={"file": path.name, "previous": previous.path if previous else None},
+                ip=ip,
+            )
         return {"loaded": path.name, "rollback": rollback}
 
     # -- the job ----------------------------------------------------------------------------
@@ -204,7 +232,9 @@ class Trainer:
 
     def _subprocess(self, command: list[str], log_path: str, timeout: float = 3600) -> int:
         with open(log_path, "ab") as log:
-            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT
+            )
             try:
                 return process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -214,12 +244,17 @@ class Trainer:
 
     def _evaluate(self, model: Path, log_path: str) -> dict[str, Any]:
         settings = get_settings()
-        out = Path(settings.staff_models_dir) / "reports" / f"{model.name.removesuffix('.tar.gz')}-{fingerprint(model).replace(':', '-')}.json"
+        out = (
+            Path(settings.staff_models_dir)
+            / "reports"
+            / f"{model.name.removesuffix('.tar.gz')}-{fingerprint(model).replace(':', '-')}.json"
+        )
         out.parent.mkdir(parents=True, exist_ok=True)
         self._log(log_path, f"evaluating {model.name} on the held-out set")
         code = self._subprocess(
             [str(settings.staff_rasa_python), "-m", "bot.evaluate", "--model", str(model), "--out", str(out)],
-            log_path, timeout=1800,
+            log_path,
+            timeout=1800,
         )
         if code != 0 or not out.is_file():
             raise RuntimeError(f"evaluation of {model.name} failed (exit {code})")
@@ -252,7 +287,9 @@ class Trainer:
             run = session.get(TrainingRun, run_id)
             log_path, config, user_id = run.log_path, Path(run.config), run.started_by
             if settings.staff_train_epochs > 0:
-                config = small_config(config, settings.staff_train_epochs, Path(log_path).parent / f"config-run{run_id}.yml")
+                config = small_config(
+                    config, settings.staff_train_epochs, Path(log_path).parent / f"config-run{run_id}.yml"
+                )
                 run.config = str(config)
         models_dir = Path(settings.staff_models_dir).resolve()
         name = f"staff-{utcnow():%Y%m%dT%H%M%S}-run{run_id}"
@@ -260,9 +297,20 @@ class Trainer:
         try:
             self._set(run_id, state="training")
             rasa = settings.staff_rasa_python.with_name("rasa")
-            command = [str(rasa), "train", "--data", *training_data_args(Path(settings.staff_export_dir)),
-                       "--domain", str(DOMAIN_FILE), "--config", str(config), "--out", str(models_dir),
-                       "--fixed-model-name", name]
+            command = [
+                str(rasa),
+                "train",
+                "--data",
+                *training_data_args(Path(settings.staff_export_dir)),
+                "--domain",
+                str(DOMAIN_FILE),
+                "--config",
+                str(config),
+                "--out",
+                str(models_dir),
+                "--fixed-model-name",
+                name,
+            ]
             self._log(log_path, "training: " + " ".join(Path(c).name if "/" in c else c for c in command[1:]))
             code = self._subprocess(command, log_path)
             if code != 0 or not model.is_file():
@@ -277,17 +325,28 @@ class Trainer:
             candidate["fingerprint"] = fingerprint(model)
             better = not_worse(candidate, baseline)
             with session_scope() as session:
-                session.add(ModelVersion(
-                    path=str(model), origin="retrain", run_id=run_id, report=candidate, live=False,
-                    accuracy=candidate["overall"]["accuracy"], macro_f1=candidate["overall"]["macro_f1"],
-                ))
-            figures = (f"candidate accuracy {candidate['overall']['accuracy']:.3f} / macro-F1 "
-                       f"{candidate['overall']['macro_f1']:.3f}; current {baseline['overall']['accuracy']:.3f} / "
-                       f"{baseline['overall']['macro_f1']:.3f}")
+                session.add(
+                    ModelVersion(
+                        path=str(model),
+                        origin="retrain",
+                        run_id=run_id,
+                        report=candidate,
+                        live=False,
+                        accuracy=candidate["overall"]["accuracy"],
+                        macro_f1=candidate["overall"]["macro_f1"],
+                    )
+                )
+            figures = (
+                f"candidate accuracy {candidate['overall']['accuracy']:.3f} / macro-F1 "
+                f"{candidate['overall']['macro_f1']:.3f}; current {baseline['overall']['accuracy']:.3f} / "
+                f"{baseline['overall']['macro_f1']:.3f}"
+            )
             self._log(log_path, figures)
             self._set(run_id, metrics=candidate, baseline_metrics=baseline, baseline_path=str(baseline_path))
             if not better:
-                self._finish(run_id, user_id, "rejected", f"not loaded: worse than the current model ({figures})")
+                self._finish(
+                    run_id, user_id, "rejected", f"not loaded: worse than the current model ({figures})"
+                )
                 return
             self._set(run_id, state="loading")
             self._log(log_path, f"loading {model.name} into Rasa")
@@ -297,8 +356,13 @@ class Trainer:
                     other.live = False
                 version = session.scalars(select(ModelVersion).where(ModelVersion.path == str(model))).one()
                 version.live, version.loaded_at = True, utcnow()
-                audit(session, actor=session.get(StaffUser, user_id) if user_id else None, action="model_load",
-                      target=f"model:{version.id}", details={"file": model.name, "run": run_id, "auto": True})
+                audit(
+                    session,
+                    actor=session.get(StaffUser, user_id) if user_id else None,
+                    action="model_load",
+                    target=f"model:{version.id}",
+                    details={"file": model.name, "run": run_id, "auto": True},
+                )
             self._finish(run_id, user_id, "loaded", f"loaded: not worse than the current model ({figures})")
         except Exception as exc:  # the run records why; the API stays up
             logger.warning("staff_training_failed", run=run_id, error=str(exc))
@@ -309,19 +373,28 @@ class Trainer:
         with session_scope() as session:
             run = session.get(TrainingRun, run_id)
             run.state, run.message, run.finished_at = state, message, utcnow()
-            audit(session, actor=session.get(StaffUser, user_id) if user_id else None,
-                  action=f"retrain_{state}", target=f"run:{run_id}", details={"message": message[:500]})
+            audit(
+                session,
+                actor=session.get(StaffUser, user_id) if user_id else None,
+                action=f"retrain_{state}",
+                target=f"run:{run_id}",
+                details={"message": message[:500]},
+            )
         self._log(run.log_path, message)
         self.active_run = None
 
 
 def run_json(run: TrainingRun, with_log: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": run.id, "state": run.state, "created_at": run.created_at.isoformat() if run.created_at else None,
+        "id": run.id,
+        "state": run.state,
+        "created_at": run.created_at.isoformat() if run.created_at else None,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "config": Path(run.config).name, "model": Path(run.model_path).name if run.model_path else None,
+        "config": Path(run.config).name,
+        "model": Path(run.model_path).name if run.model_path else None,
         "baseline": Path(run.baseline_path).name if run.baseline_path else None,
-        "metrics": (run.metrics or {}).get("overall"), "baseline_metrics": (run.baseline_metrics or {}).get("overall"),
+        "metrics": (run.metrics or {}).get("overall"),
+        "baseline_metrics": (run.baseline_metrics or {}).get("overall"),
         "message": run.message,
     }
     if with_log:
@@ -332,14 +405,22 @@ def run_json(run: TrainingRun, with_log: bool = False) -> dict[str, Any]:
 def version_json(version: ModelVersion) -> dict[str, Any]:
     report = version.report or {}
     return {
-        "id": version.id, "file": Path(version.path).name, "origin": version.origin, "run_id": version.run_id,
-        "accuracy": version.accuracy, "macro_f1": version.macro_f1, "live": version.live,
+        "id": version.id,
+        "file": Path(version.path).name,
+        "origin": version.origin,
+        "run_id": version.run_id,
+        "accuracy": version.accuracy,
+        "macro_f1": version.macro_f1,
+        "live": version.live,
         "created_at": version.created_at.isoformat() if version.created_at else None,
         "loaded_at": version.loaded_at.isoformat() if version.loaded_at else None,
-        "variants": {k: {"accuracy": v.get("accuracy"), "macro_f1": v.get("macro_f1")}
-                     for k, v in (report.get("variants") or {}).items()},
+        "variants": {
+            k: {"accuracy": v.get("accuracy"), "macro_f1": v.get("macro_f1")}
+            for k, v in (report.get("variants") or {}).items()
+        },
         "exists": Path(version.path).is_file(),
-        "loadable": Path(version.path).is_file() and not version.live
+        "loadable": Path(version.path).is_file()
+        and not version.live
         and (version.origin == "baseline" or version.loaded_at is not None),
     }
 

@@ -37,7 +37,8 @@ class ZaloOAClient:
         url = f"{self._settings.zalo_oa_api_base.rstrip('/')}/v3.0/oa/message/cs"
         try:
             response = await self._http.post(
-                url, headers={"access_token": token},
+                url,
+                headers={"access_token": token},
                 json={"recipient": {"user_id": user_id}, "message": message},
             )
             body = response.json()

@@ -28,10 +28,19 @@ logger = structlog.get_logger(__name__)
 CHANNEL = "zalo_oa"
 TEXT_EVENT = "user_send_text"
 FOLLOW_EVENT = "follow"
-NON_TEXT_EVENTS = frozenset({
-    "user_send_image", "user_send_sticker", "user_send_file", "user_send_location", "user_send_audio",
-    "user_send_video", "user_send_gif", "user_send_link", "user_send_business_card",
-})
+NON_TEXT_EVENTS = frozenset(
+    {
+        "user_send_image",
+        "user_send_sticker",
+        "user_send_file",
+        "user_send_location",
+        "user_send_audio",
+        "user_send_video",
+        "user_send_gif",
+        "user_send_link",
+        "user_send_business_card",
+    }
+)
 HANDLED_EVENTS = NON_TEXT_EVENTS | {TEXT_EVENT, FOLLOW_EVENT}
 STUCK_AFTER_SECONDS = 120
 
@@ -67,8 +76,13 @@ def parse_event(payload: dict[str, Any]) -> IncomingEvent | None:
     msg_id = str(message.get("msg_id") or "")
     key = msg_id or f"{name}:{user_id}:{timestamp}"
     text = message.get("text") if name == TEXT_EVENT else None
-    return IncomingEvent(key=key[:200], event_name=name, user_id=user_id[:64],
-                         text=str(text) if text is not None else None, timestamp=timestamp)
+    return IncomingEvent(
+        key=key[:200],
+        event_name=name,
+        user_id=user_id[:64],
+        text=str(text) if text is not None else None,
+        timestamp=timestamp,
+    )
 
 
 def persist_event(event: IncomingEvent) -> int | None:
@@ -77,9 +91,13 @@ def persist_event(event: IncomingEvent) -> int | None:
     try:
         with session_scope() as session:
             row = ZaloEvent(
-                event_key=event.key, event_name=event.event_name, user_id=event.user_id,
+                event_key=event.key,
+                event_name=event.event_name,
+                user_id=event.user_id,
                 text=redact(event.text)[:max_chars] if event.text is not None else None,
-                event_timestamp=event.timestamp, status="pending", attempts=0,
+                event_timestamp=event.timestamp,
+                status="pending",
+                attempts=0,
             )
             session.add(row)
             session.flush()
@@ -103,8 +121,12 @@ def _claim(event_id: int) -> ZaloEvent | None:
 def _finish(event_id: int, status: str, error: str | None = None) -> None:
     with session_scope() as session:
         session.execute(
-            update(ZaloEvent).where(ZaloEvent.id == event_id).values(
-                status=status, error=(error or None) and error[:500], processed_at=dt.datetime.now(dt.timezone.utc)
+            update(ZaloEvent)
+            .where(ZaloEvent.id == event_id)
+            .values(
+                status=status,
+                error=(error or None) and error[:500],
+                processed_at=dt.datetime.now(dt.timezone.utc),
             )
         )
 
@@ -138,13 +160,22 @@ async def process_event(event_id: int, rasa: RasaClient, zalo: ZaloOAClient) -> 
         for reply in replies:
             sent += await zalo.send_reply(event.user_id, reply)
     except Exception as exc:  # noqa: BLE001 - recorded on the event, never lost
-        logger.warning("zalo_event_failed", event_id=event_id, event_name=event.event_name,
-                       error=f"{type(exc).__name__}: {exc}"[:300])
+        logger.warning(
+            "zalo_event_failed",
+            event_id=event_id,
+            event_name=event.event_name,
+            error=f"{type(exc).__name__}: {exc}"[:300],
+        )
         await run_in_threadpool(_finish, event_id, "failed", f"{type(exc).__name__}: {exc}")
         return "failed"
     await run_in_threadpool(_finish, event_id, "done")
-    logger.info("zalo_event_done", event_id=event_id, event_name=event.event_name, messages=sent,
-                ms=int((time.perf_counter() - started) * 1000))
+    logger.info(
+        "zalo_event_done",
+        event_id=event_id,
+        event_name=event.event_name,
+        messages=sent,
+        ms=int((time.perf_counter() - started) * 1000),
+    )
     return "done"
 
 
@@ -153,14 +184,21 @@ def pending_event_ids(include_failed: bool = False) -> list[int]:
     stuck_before = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=STUCK_AFTER_SECONDS)
     statuses = ["pending", "failed"] if include_failed else ["pending"]
     with session_scope() as session:
-        stuck = list(session.scalars(
-            select(ZaloEvent.id).where(ZaloEvent.status == "processing", ZaloEvent.received_at < stuck_before)
-        ))
+        stuck = list(
+            session.scalars(
+                select(ZaloEvent.id).where(
+                    ZaloEvent.status == "processing", ZaloEvent.received_at < stuck_before
+                )
+            )
+        )
         if stuck:
             session.execute(update(ZaloEvent).where(ZaloEvent.id.in_(stuck)).values(status="pending"))
         if include_failed:
             session.execute(update(ZaloEvent).where(ZaloEvent.status == "failed").values(status="pending"))
-        return list(session.scalars(
-            select(ZaloEvent.id).where(or_(*(ZaloEvent.status == s for s in statuses), ZaloEvent.id.in_(stuck)))
-            .order_by(ZaloEvent.id)
-        ))
+        return list(
+            session.scalars(
+                select(ZaloEvent.id)
+                .where(or_(*(ZaloEvent.status == s for s in statuses), ZaloEvent.id.in_(stuck)))
+                .order_by(ZaloEvent.id)
+            )
+        )

@@ -50,9 +50,12 @@ async def verify_access_token(access_token: str, settings: Settings) -> str:
     try:
         async with httpx.AsyncClient(timeout=settings.zalo_http_timeout_seconds) as http:
             response = await http.get(
-                url, params={"fields": "id,name"},
-                headers={"access_token": access_token,
-                         "appsecret_proof": appsecret_proof(access_token, settings.zalo_app_secret)},
+                url,
+                params={"fields": "id,name"},
+                headers={
+                    "access_token": access_token,
+                    "appsecret_proof": appsecret_proof(access_token, settings.zalo_app_secret),
+                },
             )
         body = response.json()
     except (httpx.HTTPError, ValueError) as exc:
@@ -76,7 +79,9 @@ async def miniapp_sender(request: Request) -> str | None:
     try:
         return "zalo:" + await verify_access_token(token, get_settings())
     except InvalidZaloToken as exc:
-        raise HTTPException(401, "Zalo access token is not valid; send the request without it to stay anonymous") from exc
+        raise HTTPException(
+            401, "Zalo access token is not valid; send the request without it to stay anonymous"
+        ) from exc
     except ZaloGraphUnavailable as exc:
         logger.warning("zalo_graph_unavailable", error=str(exc))
         raise HTTPException(503, "Zalo could not be reached to verify the access token") from exc

@@ -15,11 +15,11 @@ MAX_BUTTON_PAYLOAD = 1000
 
 WELCOME_VI = (
     "Xin chào! Mình là trợ lý dịch vụ công trực tuyến. Bạn có thể hỏi về thủ tục, giấy tờ, lệ phí "
-    "(ví dụ: \"Lệ phí làm hộ chiếu bao nhiêu?\") hoặc cách dùng VNeID."
+    '(ví dụ: "Lệ phí làm hộ chiếu bao nhiêu?") hoặc cách dùng VNeID.'
 )
 TEXT_ONLY_VI = (
     "Xin lỗi, hiện mình chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ câu hỏi bằng chữ "
-    "(ví dụ: \"Thủ tục làm hộ chiếu online thế nào?\")."
+    '(ví dụ: "Thủ tục làm hộ chiếu online thế nào?").'
 )
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…;:])\s+")

@@ -52,8 +52,13 @@ def store_pair(access_token: str, refresh_token: str, expires_in: float) -> Toke
     with session_scope() as session:
         row = session.get(ZaloToken, TOKEN_ROW, with_for_update=True)
         if row is None:
-            row = ZaloToken(id=TOKEN_ROW, access_token=access_token, refresh_token=refresh_token,
-                            expires_at=expires_at, version=1)
+            row = ZaloToken(
+                id=TOKEN_ROW,
+                access_token=access_token,
+                refresh_token=refresh_token,
+                expires_at=expires_at,
+                version=1,
+            )
             session.add(row)
         else:
             row.access_token, row.refresh_token, row.expires_at = access_token, refresh_token, expires_at
@@ -72,9 +77,13 @@ def load_pair(settings: Settings) -> TokenPair | None:
         return None
     try:
         with session_scope() as session:
-            row = ZaloToken(id=TOKEN_ROW, access_token=settings.zalo_access_token,
-                            refresh_token=settings.zalo_refresh_token,
-                            expires_at=time.time() + DEFAULT_EXPIRES_IN, version=1)
+            row = ZaloToken(
+                id=TOKEN_ROW,
+                access_token=settings.zalo_access_token,
+                refresh_token=settings.zalo_refresh_token,
+                expires_at=time.time() + DEFAULT_EXPIRES_IN,
+                version=1,
+            )
             session.add(row)
             session.flush()
             return _pair(row)
@@ -111,8 +120,13 @@ def save_refreshed(version: int, access_token: str, refresh_token: str, expires_
         result = session.execute(
             update(ZaloToken)
             .where(ZaloToken.id == TOKEN_ROW, ZaloToken.version == version)
-            .values(access_token=access_token, refresh_token=refresh_token, expires_at=expires_at,
-                    version=version + 1, refresh_lease_until=None)
+            .values(
+                access_token=access_token,
+                refresh_token=refresh_token,
+                expires_at=expires_at,
+                version=version + 1,
+                refresh_lease_until=None,
+            )
         )
         if result.rowcount != 1:
             # Our lease ran out and the row moved on; the pair Zalo just gave us is still the newest.
@@ -137,8 +151,10 @@ class TokenStore:
     async def access_token(self) -> str:
         pair = await run_in_threadpool(load_pair, self._settings)
         if pair is None:
-            raise ZaloTokenError("no Zalo OA token pair: set ZALO_ACCESS_TOKEN/ZALO_REFRESH_TOKEN "
-                                 "or run `python -m core.cli zalo set-tokens`")
+            raise ZaloTokenError(
+                "no Zalo OA token pair: set ZALO_ACCESS_TOKEN/ZALO_REFRESH_TOKEN "
+                "or run `python -m core.cli zalo set-tokens`"
+            )
         if pair.expires_at - self._settings.zalo_token_refresh_margin_seconds > time.time():
             return pair.access_token
         return await self.refresh(stale_access_token=pair.access_token)
@@ -163,7 +179,9 @@ class TokenStore:
             except BaseException:
                 await run_in_threadpool(release_lease, pair.version)
                 raise
-            new = await run_in_threadpool(save_refreshed, pair.version, access, refresh, time.time() + expires_in)
+            new = await run_in_threadpool(
+                save_refreshed, pair.version, access, refresh, time.time() + expires_in
+            )
             logger.info("zalo_token_refreshed", version=new.version, expires_in=expires_in)
             return new.access_token
 
@@ -174,8 +192,11 @@ class TokenStore:
             response = await self._http.post(
                 url,
                 headers={"secret_key": self._settings.zalo_app_secret},
-                data={"refresh_token": refresh_token, "app_id": self._settings.zalo_app_id,
-                      "grant_type": "refresh_token"},
+                data={
+                    "refresh_token": refresh_token,
+                    "app_id": self._settings.zalo_app_id,
+                    "grant_type": "refresh_token",
+                },
             )
             body = response.json()
         except (httpx.HTTPError, ValueError) as exc:
