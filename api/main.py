@@ -11,15 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.routers import chat, health
-from api.routers import feedback, widget
-from api.routers import catalogue, zalo
-from api.routers import staff as staff_console
 from api.middleware import BodySizeLimit, ChatRateLimit
-from api.services.rasa_pool import RasaPool, rasa_urls
-from core.ratelimit import RateLimiter
+from api.routers import catalogue, chat, feedback, health, widget, zalo
+from api.routers import staff as staff_console
 from api.services.rasa_client import RasaClient
+from api.services.rasa_pool import RasaPool, rasa_urls
 from core.logging import configure_logging
+from core.ratelimit import RateLimiter
 from core.settings import PROJECT_ROOT, get_settings
 
 WEB_ROOT: Path = PROJECT_ROOT / "web"

@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 from bot.nlu.text import strip_diacritics
 
@@ -26,14 +26,14 @@ FALLBACK_LABELS = {"out_of_scope", "nlu_fallback"}
 OUT_OF_SCOPE = "out_of_scope"
 
 
-def load_examples(path: Path) -> List[Tuple[str, str]]:
+def load_examples(path: Path) -> list[tuple[str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def variants(heldout: Path = HELDOUT) -> Dict[str, List[Tuple[str, str]]]:
+def variants(heldout: Path = HELDOUT) -> dict[str, list[tuple[str, str]]]:
     accented = load_examples(heldout / "accented.yml")
     return {
         "accented": accented,
@@ -47,7 +47,7 @@ def _label(intent: str) -> str:
     return OUT_OF_SCOPE if intent in FALLBACK_LABELS else intent
 
 
-def score(pairs: List[Tuple[str, str]]) -> Dict[str, Any]:
+def score(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """pairs: (true intent, predicted intent)."""
     from sklearn.metrics import f1_score
 
@@ -68,12 +68,12 @@ def score(pairs: List[Tuple[str, str]]) -> Dict[str, Any]:
     }
 
 
-async def predict(model: Path, sets: Dict[str, List[Tuple[str, str]]]) -> Tuple[Dict[str, list], List[float]]:
+async def predict(model: Path, sets: dict[str, list[tuple[str, str]]]) -> tuple[dict[str, list], list[float]]:
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
-    results: Dict[str, list] = {}
-    latencies: List[float] = []
+    results: dict[str, list] = {}
+    latencies: list[float] = []
     for name, examples in sets.items():
         rows = []
         for text, intent in examples:
@@ -98,7 +98,7 @@ async def predict(model: Path, sets: Dict[str, List[Tuple[str, str]]]) -> Tuple[
     return results, latencies
 
 
-def percentile(values: List[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return 0.0
@@ -106,10 +106,10 @@ def percentile(values: List[float], q: float) -> float:
     return ordered[index]
 
 
-def evaluate(model: Path, heldout: Path = HELDOUT) -> Dict[str, Any]:
+def evaluate(model: Path, heldout: Path = HELDOUT) -> dict[str, Any]:
     sets = variants(heldout)
     predictions, latencies = asyncio.run(predict(model, sets))
-    report: Dict[str, Any] = {"model": str(model), "variants": {}, "errors": {}}
+    report: dict[str, Any] = {"model": str(model), "variants": {}, "errors": {}}
     everything = []
     for name, rows in predictions.items():
         pairs = [(r["intent"], r["predicted"]) for r in rows]
@@ -127,7 +127,7 @@ def evaluate(model: Path, heldout: Path = HELDOUT) -> Dict[str, Any]:
     return report
 
 
-def table(report: Dict[str, Any]) -> str:
+def table(report: dict[str, Any]) -> str:
     lines = [
         "| variant | n | accuracy | in-scope acc. | macro-F1 | fallback P | fallback R |",
         "|---|---|---|---|---|---|---|",
@@ -144,7 +144,7 @@ def table(report: Dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any, Dict, Iterator, Optional, Text, Type
+from typing import Any
 
 import jsonschema
 import rasa.core.tracker_store
@@ -39,7 +40,7 @@ _validator = jsonschema.validators.validator_for(_schema)(_schema)
 _original_validate = RemoteAction._validate_action_result
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     if _validator.is_valid(result):
         return True
     return _original_validate(self, result)  # raises with Rasa's own explanation
@@ -49,10 +50,10 @@ RemoteAction._validate_action_result = _validate_action_result  # type: ignore[a
 
 # 2. event class lookup by type name, cached (misses keep Rasa's behaviour)
 rasa_resolve_by_type = Event.resolve_by_type
-_event_classes: Dict[Text, Type[Event]] = {}
+_event_classes: dict[str, type[Event]] = {}
 
 
-def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
     cls = _event_classes.get(type_name)
     if cls is None:
         cls = rasa_resolve_by_type(type_name, default)
@@ -68,7 +69,7 @@ Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignmen
 _original_engine_kwargs = rasa.core.tracker_store.create_engine_kwargs
 
 
-def _engine_kwargs(url: Any) -> Dict[Text, Any]:
+def _engine_kwargs(url: Any) -> dict[str, Any]:
     kwargs = _original_engine_kwargs(url)
     if str(url).startswith("sqlite"):
         kwargs["poolclass"] = SingletonThreadPool
@@ -88,9 +89,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 # 4. the tracker saved at the end of this turn, for the caller of `handle_message`
-_saved_tracker: ContextVar[Optional[Dict[Text, DialogueStateTracker]]] = ContextVar(
-    "saved_tracker", default=None
-)
+_saved_tracker: ContextVar[dict[str, DialogueStateTracker] | None] = ContextVar("saved_tracker", default=None)
 _original_save = MessageProcessor.save_tracker
 
 
@@ -105,9 +104,9 @@ MessageProcessor.save_tracker = _save_tracker  # type: ignore[assignment]
 
 
 @contextlib.contextmanager
-def capture_saved_tracker() -> Iterator[Dict[Text, DialogueStateTracker]]:
+def capture_saved_tracker() -> Iterator[dict[str, DialogueStateTracker]]:
     """Within this block, `holder["tracker"]` is the last tracker Rasa saved in this task."""
-    holder: Dict[Text, DialogueStateTracker] = {}
+    holder: dict[str, DialogueStateTracker] = {}
     token = _saved_tracker.set(holder)
     try:
         yield holder

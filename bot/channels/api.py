@@ -8,7 +8,8 @@ record analytics (intent, confidence, service, language) without a second NLU ca
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -26,7 +27,7 @@ REPORTED_SLOTS = ("service", "aspect", "province", "language")
 
 class ApiInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "api"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -60,7 +61,7 @@ class ApiInput(RestInput):
         return webhook
 
 
-async def read_tracker(request: Request, sender_id: Text) -> Optional[DialogueStateTracker]:
+async def read_tracker(request: Request, sender_id: str) -> DialogueStateTracker | None:
     """Fallback when the turn saved no tracker (e.g. Rasa failed mid-turn)."""
     try:
         return await request.app.ctx.agent.tracker_store.retrieve(sender_id)
@@ -69,7 +70,7 @@ async def read_tracker(request: Request, sender_id: Text) -> Optional[DialogueSt
         return None
 
 
-def understood(tracker: Optional[DialogueStateTracker]) -> Dict[Text, Any]:
+def understood(tracker: DialogueStateTracker | None) -> dict[str, Any]:
     """The intent, entities and key slots after this turn (empty if the tracker is unavailable)."""
     if tracker is None:
         return {"intent": None, "entities": [], "slots": {}}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 FILE_NAME = "linear.skops"
 
 
-def sentence_features(message: Message, binary: bool = True) -> Optional[csr_matrix]:
+def sentence_features(message: Message, binary: bool = True) -> csr_matrix | None:
     """The message's sparse sentence-level features (all featurizers together), or None.
     `binary`: presence instead of counts, so long messages are not more confident for being long."""
     _, sentence = message.get_sparse_features(TEXT)
@@ -55,15 +55,15 @@ def sentence_features(message: Message, binary: bool = True) -> Optional[csr_mat
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class IntentBlendClassifier(IntentClassifier, GraphComponent):
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Featurizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["sklearn", "skops"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             # Share of the previous classifier's probability in the blend (the rest: this model).
             "weight": 0.5,
@@ -78,10 +78,10 @@ class IntentBlendClassifier(IntentClassifier, GraphComponent):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Optional[LogisticRegression] = None,
+        model: LogisticRegression | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self.model = model
@@ -91,11 +91,11 @@ class IntentBlendClassifier(IntentClassifier, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "IntentBlendClassifier":
+    ) -> IntentBlendClassifier:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -131,12 +131,12 @@ class IntentBlendClassifier(IntentClassifier, GraphComponent):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "IntentBlendClassifier":
+    ) -> IntentBlendClassifier:
         import skops.io as sio
 
         try:
@@ -168,7 +168,7 @@ class IntentBlendClassifier(IntentClassifier, GraphComponent):
         length = self.config["ranking_length"]
         message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self.blend(message)
         return messages

@@ -10,7 +10,7 @@ ambiguous and not extracted (the action asks the user instead).
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,7 +25,7 @@ from bot.nlu import lexicon
 from bot.nlu.text import fold_char
 
 
-def fold_keep_offsets(text: Text) -> Text:
+def fold_keep_offsets(text: str) -> str:
     """Diacritic-free lower-case copy of NFC `text` with exactly one character per input character."""
     return "".join(fold_char(char)[:1] or " " for char in text)
 
@@ -33,13 +33,13 @@ def fold_keep_offsets(text: Text) -> Text:
 class PhraseIndex:
     """spaCy PhraseMatcher over folded spellings, one label per entity type."""
 
-    def __init__(self, tables: List[Dict[Text, Any]]) -> None:
+    def __init__(self, tables: list[dict[str, Any]]) -> None:
         import spacy
         from spacy.matcher import PhraseMatcher
 
         self.nlp = spacy.blank("xx")
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.values: Dict[Tuple[Text, Text], set] = {}
+        self.values: dict[tuple[str, str], set] = {}
         for table in tables:
             entity = table["entity"]
             for value, spellings in table.get("entries", {}).items():
@@ -47,13 +47,13 @@ class PhraseIndex:
                     key = " ".join(fold_keep_offsets(unicodedata.normalize("NFC", spelling)).split())
                     if key:
                         self.values.setdefault((entity, key), set()).add(value)
-        by_entity: Dict[Text, List[Text]] = {}
+        by_entity: dict[str, list[str]] = {}
         for entity, key in self.values:
             by_entity.setdefault(entity, []).append(key)
         for entity, keys in by_entity.items():
             self.matcher.add(entity, list(self.nlp.tokenizer.pipe(keys)))
 
-    def find(self, text: Text) -> List[Dict[Text, Any]]:
+    def find(self, text: str) -> list[dict[str, Any]]:
         from spacy.util import filter_spans
 
         nfc = unicodedata.normalize("NFC", text)
@@ -82,19 +82,19 @@ class PhraseIndex:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"lookups": []}
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["spacy"]
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        tables: Optional[List[Dict[Text, Any]]] = None,
+        tables: list[dict[str, Any]] | None = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
@@ -105,22 +105,22 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "GazetteerEntityExtractor":
+    ) -> GazetteerEntityExtractor:
         return cls(config, model_storage, resource)
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "GazetteerEntityExtractor":
+    ) -> GazetteerEntityExtractor:
         stored = lexicon.restore(model_storage, resource) or {}
         return cls(config, model_storage, resource, stored.get("tables"))
 
@@ -130,7 +130,7 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
         lexicon.persist(self._model_storage, self._resource, {"tables": self.tables})
         return self._resource
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self.index is None:
             return messages
         for message in messages:

@@ -12,15 +12,15 @@ No entity is emitted when the evidence is too thin (e.g. "ok"); the slot then ke
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import regex
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -40,7 +40,7 @@ _SYLLABLE = regex.compile(
 ENGLISH_FUNCTION_WORDS = frozenset(ENGLISH_STOP_WORDS)
 
 
-def evidence(text: Text) -> Dict[Text, int]:
+def evidence(text: str) -> dict[str, int]:
     vi = en = 0
     for match in _LETTERS.finditer(unicodedata.normalize("NFC", text or "")):
         word = match.group()
@@ -60,7 +60,7 @@ def evidence(text: Text) -> Dict[Text, int]:
     return {"vi": vi, "en": en}
 
 
-def detect(text: Text, min_evidence: int = 2) -> Optional[Text]:
+def detect(text: str, min_evidence: int = 2) -> str | None:
     """'vi', 'en', or None when undecided. A single accented word is enough for Vietnamese."""
     counts = evidence(text)
     vi, en = counts["vi"], counts["en"]
@@ -74,23 +74,23 @@ def detect(text: Text, min_evidence: int = 2) -> Optional[Text]:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class LanguageDetector(GraphComponent, EntityExtractorMixin):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"min_evidence": 2}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self._config = config
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LanguageDetector":
+    ) -> LanguageDetector:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             # Prefer the tokenizer's normalised words ("dc" -> "được") when they are there.
             tokens = message.get(TOKENS_NAMES[TEXT]) or []

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 import regex
 from rasa.engine.graph import ExecutionContext
@@ -40,19 +40,19 @@ _HAS_WORD_CHAR = regex.compile(r"\w", regex.UNICODE)
 MAX_SEGMENTED_CHARS = 3000
 MAX_PHRASE_WORDS = 3
 
-Span = Tuple[Text, int, int]
+Span = tuple[str, int, int]
 
 
-def _skeleton(text: Text) -> List[Tuple[Text, int]]:
+def _skeleton(text: str) -> list[tuple[str, int]]:
     """(folded character, index in `text`) for every non-space character."""
     return [(c, index) for index, char in enumerate(text) for c in fold_char(char) if not c.isspace()]
 
 
-def fallback_words(text: Text) -> List[Span]:
+def fallback_words(text: str) -> list[Span]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def align(words: List[Text], text: Text) -> Optional[List[Span]]:
+def align(words: list[str], text: str) -> list[Span] | None:
     """Spans of `words` in `text`, matched on folded characters; None if they do not line up."""
     source = _skeleton(text)
     position = 0
@@ -77,12 +77,12 @@ class Normaliser:
     """Replaces abbreviations (whole tokens or short runs of tokens) and remembers where each
     character of the normalised text came from in the original."""
 
-    def __init__(self, table: Dict[Text, Text]) -> None:
+    def __init__(self, table: dict[str, str]) -> None:
         self.table = {" ".join(unicodedata.normalize("NFC", k).lower().split()): v for k, v in table.items()}
 
-    def apply(self, text: Text) -> Tuple[Text, List[Optional[Tuple[int, int]]]]:
+    def apply(self, text: str) -> tuple[str, list[tuple[int, int] | None]]:
         raw = [(m.group(), m.start(), m.end()) for m in _RAW.finditer(text)]
-        pieces: List[Tuple[Text, int, int]] = []
+        pieces: list[tuple[str, int, int]] = []
         index = 0
         while index < len(raw):
             for size in range(min(MAX_PHRASE_WORDS, len(raw) - index), 0, -1):
@@ -95,8 +95,8 @@ class Normaliser:
             else:
                 pieces.append(raw[index])
                 index += 1
-        normalised: List[Text] = []
-        origin: List[Optional[Tuple[int, int]]] = []
+        normalised: list[str] = []
+        origin: list[tuple[int, int] | None] = []
         for word, start, end in pieces:
             if normalised:
                 normalised.append(" ")
@@ -109,7 +109,7 @@ class Normaliser:
         return "".join(normalised), origin
 
 
-def segment(text: Text, normaliser: Optional[Normaliser] = None) -> List[Span]:
+def segment(text: str, normaliser: Normaliser | None = None) -> list[Span]:
     """(word, start, end) in `text`: normalised underthesea words, or plain words as a fallback."""
     text = text or ""
     if not text.strip() or len(text) > MAX_SEGMENTED_CHARS:
@@ -138,7 +138,7 @@ def segment(text: Text, normaliser: Optional[Normaliser] = None) -> List[Span]:
     return result
 
 
-def without_diacritics(training_data: TrainingData) -> List[Message]:
+def without_diacritics(training_data: TrainingData) -> list[Message]:
     """Copies of the intent examples typed without diacritics (only where that changes the text)."""
     copies = []
     for example in training_data.intent_examples:
@@ -154,7 +154,7 @@ class VietnameseTokenizer(Tokenizer):
     """Tokenizer that normalises chat Vietnamese and keeps multi-syllable words together."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -167,15 +167,15 @@ class VietnameseTokenizer(Tokenizer):
         }
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["underthesea"]
 
     def __init__(
         self,
-        config: Dict[Text, Any],
-        table: Optional[Dict[Text, Text]] = None,
-        model_storage: Optional[ModelStorage] = None,
-        resource: Optional[Resource] = None,
+        config: dict[str, Any],
+        table: dict[str, str] | None = None,
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
     ) -> None:
         super().__init__(config)
         self.table = table or {}
@@ -186,28 +186,28 @@ class VietnameseTokenizer(Tokenizer):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "VietnameseTokenizer":
+    ) -> VietnameseTokenizer:
         return cls(config, model_storage=model_storage, resource=resource)
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "VietnameseTokenizer":
+    ) -> VietnameseTokenizer:
         stored = lexicon.restore(model_storage, resource) or {}
         return cls(config, stored.get("table"), model_storage, resource)
 
     @staticmethod
-    def read_table(path: Optional[Text]) -> Dict[Text, Text]:
-        table: Dict[Text, Text] = {}
+    def read_table(path: str | None) -> dict[str, str]:
+        table: dict[str, str] = {}
         for section in lexicon.read_yaml(path).values():
             if isinstance(section, dict):
                 table.update({str(k): str(v) for k, v in section.items()})
@@ -225,7 +225,7 @@ class VietnameseTokenizer(Tokenizer):
             training_data = training_data.merge(TrainingData(without_diacritics(training_data)))
         return super().process_training_data(training_data)
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute) or ""
         spans = segment(text, self.normaliser)
         if not spans:

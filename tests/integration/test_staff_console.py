@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from sqlalchemy import create_engine, select
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from core.models import UnresolvedQuestion
