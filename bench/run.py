@@ -152,13 +152,15 @@ def measure(setup: Setup, levels: list[tuple[int, float]], duration: float, max_
 
 def markdown(rows: list[dict]) -> str:
     lines = [
-        "| set-up | concurrent conversations | pace | messages | p50 ms | p95 ms | p99 ms | messages/s | errors |",
+        "| set-up | concurrent conversations | pace | messages | p50 ms | p95 ms | p99 ms "
+        "| messages/s | errors |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        pace = "back to back" if not r["think_s"] else f"pause ~{r['think_s']:g} s"
         lines.append(
-            f"| {r['setup']} | {r['concurrency']} | "
-            f"{'back to back' if not r['think_s'] else 'pause ~' + format(r['think_s'], 'g') + ' s'} | {r['messages']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
+            f"| {r['setup']} | {r['concurrency']} | {pace} | {r['messages']} | "
+            f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
             f"{r['p99_ms']:.0f} | {r['throughput_msg_s']:.1f} | {r['errors']} |"
         )
     return "\n".join(lines)

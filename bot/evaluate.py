@@ -53,9 +53,11 @@ def score(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 
     truth = [_label(t) for t, _ in pairs]
     predicted = [_label(p) for _, p in pairs]
-    correct = sum(t == p for t, p in zip(truth, predicted))
-    in_scope = [(t, p) for t, p in zip(truth, predicted) if t != OUT_OF_SCOPE]
-    true_fallback = sum(t == OUT_OF_SCOPE and p == OUT_OF_SCOPE for t, p in zip(truth, predicted))
+    correct = sum(t == p for t, p in zip(truth, predicted, strict=True))
+    in_scope = [(t, p) for t, p in zip(truth, predicted, strict=True) if t != OUT_OF_SCOPE]
+    true_fallback = sum(
+        t == OUT_OF_SCOPE and p == OUT_OF_SCOPE for t, p in zip(truth, predicted, strict=True)
+    )
     predicted_fallback = sum(p == OUT_OF_SCOPE for p in predicted)
     actual_fallback = sum(t == OUT_OF_SCOPE for t in truth)
     return {

@@ -24,7 +24,7 @@ def make_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: no fsync per commit; safe on a process crash, an OS crash may drop the last commits
+            # WAL + NORMAL: no fsync per commit; safe on a process crash (not on an OS crash)
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()

@@ -101,7 +101,7 @@ def postgres():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """URL of the Redis server (started if needed; the test FAILS, naming what is missing, if it cannot be)."""
+    """URL of the Redis server (started if needed; the test FAILS, naming what is missing, if not)."""
     from tests.support.services import ServiceMissing, ensure_redis
 
     try:

@@ -58,9 +58,11 @@ class PhraseIndex:
 
         nfc = unicodedata.normalize("NFC", text)
         doc = self.nlp.make_doc(fold_keep_offsets(nfc))
-        spans = [doc[start:end] for _, start, end in self.matcher(doc)]
-        for span, (match_id, start, end) in zip(spans, self.matcher(doc)):
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            span = doc[start:end]
             span.label_ = self.nlp.vocab.strings[match_id]
+            spans.append(span)
         found = []
         for span in filter_spans(spans):
             values = self.values.get((span.label_, " ".join(span.text.split())), set())

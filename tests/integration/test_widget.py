@@ -178,7 +178,8 @@ def portal_url(stack: Stack) -> Iterator[str]:
     """A province portal on an origin of its own (its own server, on localhost), with the one tag."""
     html = (
         "<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>Cổng tỉnh</title></head>"
-        f"<body><h1>Cổng tỉnh</h1><script src='{stack.api_url}/widget.js' data-lang='en'></script></body></html>"
+        f"<body><h1>Cổng tỉnh</h1><script src='{stack.api_url}/widget.js' data-lang='en'></script>"
+        "</body></html>"
     ).encode()
 
     class Portal(BaseHTTPRequestHandler):

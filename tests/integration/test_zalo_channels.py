@@ -152,11 +152,13 @@ def test_signed_text_event_is_acknowledged_fast_and_answered(zstack: Stack, fake
 
 
 def test_forged_signature_is_refused_and_nothing_happens(zstack: Stack, fake: FakeZalo) -> None:
-    counts = lambda s: (
-        s.scalar(select(func.count(ZaloEvent.id))),
-        s.scalar(select(func.count(ChatExchange.id))),  # noqa: E731
-        s.scalar(select(func.count(UnresolvedQuestion.id))),
-    )
+    def counts(s):  # type: ignore[no-untyped-def]
+        return (
+            s.scalar(select(func.count(ZaloEvent.id))),
+            s.scalar(select(func.count(ChatExchange.id))),
+            s.scalar(select(func.count(UnresolvedQuestion.id))),
+        )
+
     before = query(zstack, counts)
     requests_before = len(fake.requests)
     user = new_user()

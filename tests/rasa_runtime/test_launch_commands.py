@@ -24,7 +24,7 @@ def rasa_args(command: list[str]) -> argparse.Namespace:
 
 
 def test_procfile_passes_a_dash_token() -> None:
-    line = next(l for l in (ROOT / "Procfile").read_text().splitlines() if l.startswith("rasa:"))
+    line = next(ln for ln in (ROOT / "Procfile").read_text().splitlines() if ln.startswith("rasa:"))
     command_line = line.split(":", 1)[1]
     # the shell (as honcho runs it) expands the line; print the resulting arguments, NUL-separated
     printed = subprocess.run(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -116,7 +118,7 @@ def test_gazetteer_with_and_without_diacritics(gazetteer: PhraseIndex, text: str
 def test_gazetteer_knows_all_old_and_new_province_names(gazetteer: PhraseIndex) -> None:
     import yaml
 
-    reference = yaml.safe_load(open("data/reference/provinces.yaml", encoding="utf-8"))
+    reference = yaml.safe_load(Path("data/reference/provinces.yaml").read_text(encoding="utf-8"))
     for unit in reference["units"]:
         for name in [unit["name"], *unit["formed_from"]]:
             found = [e["value"] for e in gazetteer.find(f"tôi ở {name}") if e["entity"] == "province"]

@@ -87,7 +87,8 @@ def ensure_postgres() -> str:
         )
         if not _wait_port(PG_HOST, PG_PORT, 30):
             raise ServiceMissing(
-                f"PostgreSQL did not start on {PG_HOST}:{PG_PORT}: {result.stderr.strip() or result.stdout.strip()}"
+                f"PostgreSQL did not start on {PG_HOST}:{PG_PORT}: "
+                f"{result.stderr.strip() or result.stdout.strip()}"
             )
     return _pg_user()
 

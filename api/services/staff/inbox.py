@@ -223,7 +223,7 @@ def reopen(session: Session, *, user_id: int, ip: str | None, question_ids: list
     locked = [i for i, d in existing.items() if d.exported_at is not None]
     if locked:
         raise StaffError(f"question(s) {locked[:10]} were already exported; their decision is final")
-    for qid, decision in existing.items():
+    for decision in existing.values():
         session.delete(decision)
     for row in session.scalars(select(UnresolvedQuestion).where(UnresolvedQuestion.id.in_(ids))):
         row.status = "new"
@@ -284,7 +284,8 @@ def export_reviewed(
             folder,
             plan.written,
             now,
-            note=f"Exported by the staff console ({actor.username if actor else '-'}) {now:%Y-%m-%d %H:%M} UTC",
+            note=f"Exported by the staff console ({actor.username if actor else '-'}) "
+            f"{now:%Y-%m-%d %H:%M} UTC",
         )
         if validate:
             result = validate_training_data(settings.staff_rasa_python.with_name("rasa"), folder)

@@ -1,4 +1,6 @@
-"""Webhook signature of the Zalo OA: X-ZEvent-Signature = "mac=" + sha256_hex(app_id + body + timestamp + OA secret key).
+"""Webhook signature of the Zalo OA.
+
+X-ZEvent-Signature = "mac=" + sha256_hex(app_id + body + timestamp + OA secret key).
 
 Computed on the raw request bytes (never on re-serialised JSON); `timestamp` is the body's own field.
 """
