@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -33,7 +33,7 @@ class ActionVneidGuide(Action):
             lines = [str(localised(guide.title, language)).upper()]
             more = localised(guide.more, language)
             if show_more and more:
-                lines.append("\n".join(f"• {item}" for item in more))  # type: ignore[union-attr]
+                lines.append("\n".join(f"• {item}" for item in cast(list[str], more)))
             else:
                 summary = localised(guide.summary, language)
                 if summary:

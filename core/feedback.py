@@ -145,9 +145,9 @@ def record_feedback(
         session.flush()
         feedback.unresolved_id = entry.id
     elif rating == "up" and feedback.unresolved_id is not None:
-        entry = session.get(UnresolvedQuestion, feedback.unresolved_id)
-        if entry is not None and entry.status == "new" and entry.reason == THUMBS_DOWN:
-            session.delete(entry)
+        queued = session.get(UnresolvedQuestion, feedback.unresolved_id)
+        if queued is not None and queued.status == "new" and queued.reason == THUMBS_DOWN:
+            session.delete(queued)
             feedback.unresolved_id = None
     session.flush()
     return FeedbackResult(feedback=feedback, created=created)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from limits import RateLimitItem, parse_many
@@ -48,7 +49,7 @@ def storage_uri(redis_url: str) -> str:
 class RateLimiter:
     def __init__(self, redis_url: str, per_sender: str, per_ip: str, prefix: str = "dvc-ratelimit") -> None:
         uri = storage_uri(redis_url)
-        options: dict[str, object] = {"wrap_exceptions": True}
+        options: dict[str, Any] = {"wrap_exceptions": True}
         if "redis" in uri:
             options.update(
                 implementation="redispy", key_prefix=prefix, socket_timeout=1.0, socket_connect_timeout=1.0

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import typer
 
-from core.db import session_scope
+from core.db import rowcount, session_scope
 from core.models import ChatExchange, UnresolvedQuestion
 from core.settings import get_settings
 
@@ -73,13 +73,15 @@ def purge_app_tables(
     now = now or dt.datetime.now(dt.timezone.utc)
     counts = [0, 0]
     with session_scope() as session:
-        for index, (model, days) in enumerate(
-            ((ChatExchange, exchanges_days), (UnresolvedQuestion, unresolved_days))
-        ):
+        tables: tuple[tuple[type[ChatExchange] | type[UnresolvedQuestion], int], ...] = (
+            (ChatExchange, exchanges_days),
+            (UnresolvedQuestion, unresolved_days),
+        )
+        for index, (model, days) in enumerate(tables):
             if days > 0:
                 cutoff = now - dt.timedelta(days=days)
                 result = session.execute(sa.delete(model).where(model.created_at < cutoff))
-                counts[index] = result.rowcount or 0
+                counts[index] = rowcount(result)
     return counts[0], counts[1]
 
 

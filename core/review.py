@@ -67,7 +67,7 @@ class Item:
 class Cluster:
     key: int  # smallest member id: stable while that question stays in view
     members: list[Item] = field(default_factory=list)
-    representative: Item | None = None
+    representative: Item = field(init=False)  # set by cluster()
 
     @property
     def count(self) -> int:

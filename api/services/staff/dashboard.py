@@ -101,13 +101,14 @@ def _feedback(session: Session, since: dt.datetime) -> dict[str, Any]:
         return {"available": False, "up": 0, "down": 0, "rate_up": None}
     if not inspect(session.get_bind()).has_table(AnswerFeedback.__tablename__):
         return {"available": False, "up": 0, "down": 0, "rate_up": None}
-    counts = dict(
-        session.execute(
+    counts: dict[str, int] = {
+        rating: count
+        for rating, count in session.execute(
             select(AnswerFeedback.rating, func.count())
             .where(AnswerFeedback.created_at >= since)
             .group_by(AnswerFeedback.rating)
-        ).all()
-    )
+        )
+    }
     up, down = int(counts.get("up", 0)), int(counts.get("down", 0))
     return {
         "available": True,

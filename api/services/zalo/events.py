@@ -17,7 +17,7 @@ from api.services.chat import UNAVAILABLE_VI, ChatUnavailable, handle_message
 from api.services.rasa_client import RasaClient
 from api.services.zalo.client import ZaloOAClient
 from api.services.zalo.messages import TEXT_ONLY_VI, WELCOME_VI
-from core.db import session_scope
+from core.db import rowcount, session_scope
 from core.privacy import redact
 from core.settings import get_settings
 from core.unresolved import sender_hash
@@ -68,7 +68,7 @@ def parse_event(payload: dict[str, Any]) -> IncomingEvent | None:
     user_id = str((who or {}).get("id") or "") if isinstance(who, dict) else ""
     if not user_id:
         return None
-    message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
+    message: dict[str, Any] = payload["message"] if isinstance(payload.get("message"), dict) else {}
     try:
         timestamp = int(str(payload.get("timestamp")))
     except ValueError:
@@ -108,11 +108,13 @@ def persist_event(event: IncomingEvent) -> int | None:
 
 def _claim(event_id: int) -> ZaloEvent | None:
     with session_scope() as session:
-        claimed = session.execute(
-            update(ZaloEvent)
-            .where(ZaloEvent.id == event_id, ZaloEvent.status == "pending")
-            .values(status="processing", attempts=ZaloEvent.attempts + 1)
-        ).rowcount
+        claimed = rowcount(
+            session.execute(
+                update(ZaloEvent)
+                .where(ZaloEvent.id == event_id, ZaloEvent.status == "pending")
+                .values(status="processing", attempts=ZaloEvent.attempts + 1)
+            )
+        )
         if claimed != 1:
             return None
         return session.get(ZaloEvent, event_id)

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from core.db import session_scope
+from core.db import rowcount, session_scope
 from core.settings import Settings
 from core.zalo import ZaloToken
 
@@ -102,7 +102,7 @@ def claim_lease(version: int, now: float) -> bool:
             .where((ZaloToken.refresh_lease_until.is_(None)) | (ZaloToken.refresh_lease_until < now))
             .values(refresh_lease_until=now + LEASE_SECONDS)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
 
 def release_lease(version: int) -> None:
@@ -128,7 +128,7 @@ def save_refreshed(version: int, access_token: str, refresh_token: str, expires_
                 refresh_lease_until=None,
             )
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             # Our lease ran out and the row moved on; the pair Zalo just gave us is still the newest.
             logger.warning("zalo_token_cas_lost", version=version)
             row = session.get(ZaloToken, TOKEN_ROW, with_for_update=True)
