@@ -43,13 +43,13 @@ setup: $(APP_VENV)/.installed $(RASA_VENV)/.installed ## Create both Python envi
 env: .env ## Create .env with per-install secrets if missing
 
 db: $(APP_VENV)/.installed .env ## Migrate the database and load the catalogue from data/catalogue/
-	$(APP_PY) -m core.cli db upgrade
-	$(APP_PY) -m core.cli catalogue import data/catalogue
+	$(APP_PY) -m cli db upgrade
+	$(APP_PY) -m cli catalogue import data/catalogue
 
 LOOKUPS := data/lexicon/services.yml data/lexicon/provinces.yml
 
 $(LOOKUPS) &: data/catalogue/services.yaml data/reference/provinces.yaml core/lookups.py | $(APP_VENV)/.installed
-	$(APP_PY) -m core.cli nlu lookups
+	$(APP_PY) -m cli nlu lookups
 # Files are rewritten only when their content changes, so a fee or note edit does not retrain.
 
 lookups: $(LOOKUPS) ## Regenerate NLU lookup data from the catalogue

@@ -78,7 +78,7 @@ class Setup:
     def start(self) -> None:
         for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
             subprocess.run(
-                [str(APP_PY), "-m", "core.cli", *args],
+                [str(APP_PY), "-m", "cli", *args],
                 cwd=ROOT,
                 env=self.env,
                 check=True,

@@ -231,7 +231,8 @@ def _str_or_none(value: Any) -> str | None:
 
 def _sync(session: Session, model: type, key: str, records: dict[str, dict[str, Any]]) -> int:
     """Make the table of `model` hold exactly `records` (key value -> column values)."""
-    existing: dict[str, Any] = {getattr(row, key): row for row in session.scalars(select(model))}
+    rows: list[Any] = list(session.scalars(select(model)))
+    existing = {getattr(row, key): row for row in rows}
     for value, data in records.items():
         row = existing.pop(value, None) or model(**{key: value})
         for name, column_value in data.items():

@@ -7,15 +7,14 @@ vote to 👍 takes it out again while staff have not started on it (status "new"
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from core.models import Base, ChatExchange, UnresolvedQuestion
+from core.models import AnswerFeedback, ChatExchange, UnresolvedQuestion
 from core.privacy import redact
 from core.unresolved import MAX_STORED_CHARS, log_unresolved, sender_hash
 
@@ -24,31 +23,6 @@ RATINGS: frozenset[str] = frozenset({"up", "down"})
 MAX_COMMENT_CHARS = 500
 THUMBS_DOWN = "thumbs_down"
 _URL = re.compile(r"https?://\S+")
-
-
-class AnswerFeedback(Base):
-    """A user's rating of the assistant's answer to one exchange. The comment is redacted."""
-
-    __tablename__ = "answer_feedback"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), index=True
-    )
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
-    exchange_id: Mapped[int] = mapped_column(
-        ForeignKey("chat_exchanges.id", ondelete="CASCADE"), unique=True, index=True
-    )
-    channel: Mapped[str] = mapped_column(String(40), index=True)
-    sender_hash: Mapped[str] = mapped_column(String(64), index=True)
-    rating: Mapped[str] = mapped_column(String(8), index=True)  # up | down
-    comment: Mapped[str | None] = mapped_column(Text)
-    # The unresolved-queue entry a 👎 created (None for 👍, or once staff removed it).
-    unresolved_id: Mapped[int | None] = mapped_column(
-        Integer, ForeignKey("unresolved_questions.id", ondelete="SET NULL")
-    )
 
 
 class FeedbackError(Exception):

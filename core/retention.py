@@ -1,7 +1,7 @@
 """Retention: delete old conversations from Rasa's tracker store and old rows from our tables.
 
-    python -m core.cli retention run --days 90                   # tracker store (Rasa)
-    python -m core.cli retention run --days 90 --exchanges-days 365 --unresolved-days 365
+    python -m cli retention run --days 90                   # tracker store (Rasa)
+    python -m cli retention run --days 90 --exchanges-days 365 --unresolved-days 365
 
 Rasa's SQL tracker store keeps every event in its `events` table (sender_id, timestamp as Unix
 seconds). A conversation is deleted as a whole once its *latest* event is older than N days, so a
@@ -16,13 +16,10 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-import typer
 
 from core.db import rowcount, session_scope
 from core.models import ChatExchange, UnresolvedQuestion
 from core.settings import get_settings
-
-app = typer.Typer(help="Retention: delete old conversations and records.", no_args_is_help=True)
 
 
 @dataclass
@@ -94,39 +91,3 @@ def run_retention(
         deleted.tracker_conversations, deleted.tracker_events = purge_tracker_store(url, tracker_days)
     deleted.exchanges, deleted.unresolved = purge_app_tables(exchanges_days, unresolved_days)
     return deleted
-
-
-@app.command("run")
-def run(
-    days: int = typer.Option(
-        None,
-        help="Rasa tracker store: delete conversations idle for more than N days "
-        "(default RETENTION_TRACKER_DAYS; 0 keeps).",
-    ),
-    exchanges_days: int = typer.Option(None, help="chat_exchanges (default RETENTION_EXCHANGES_DAYS)."),
-    unresolved_days: int = typer.Option(
-        None, help="unresolved_questions (default RETENTION_UNRESOLVED_DAYS)."
-    ),
-    tracker_url_option: str = typer.Option(
-        None,
-        "--tracker-url",
-        help="SQLAlchemy URL of Rasa's tracker store (default RASA_TRACKER_URL, "
-        "else sqlite:///$RASA_TRACKER_DB).",
-    ),
-) -> None:
-    """Delete what is older than the retention periods."""
-    settings = get_settings()
-    url = tracker_url_option or tracker_url()
-    tracker_days = settings.retention_tracker_days if days is None else days
-    if tracker_days > 0 and not url:
-        typer.echo("no tracker store configured (RASA_TRACKER_URL or RASA_TRACKER_DB); skipping it", err=True)
-    deleted = run_retention(
-        tracker_days,
-        settings.retention_exchanges_days if exchanges_days is None else exchanges_days,
-        settings.retention_unresolved_days if unresolved_days is None else unresolved_days,
-        url,
-    )
-    typer.echo(
-        f"deleted: {deleted.tracker_conversations} conversations ({deleted.tracker_events} events) from the "
-        f"tracker store, {deleted.exchanges} chat exchanges, {deleted.unresolved} unresolved questions"
-    )

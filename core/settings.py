@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     zalo_oa_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     zalo_graph_base: str = "https://graph.zalo.me"
-    # Initial OA token pair (or `python -m core.cli zalo set-tokens`); the database copy wins once stored.
+    # Initial OA token pair (or `python -m cli zalo set-tokens`); the database copy wins once stored.
     zalo_access_token: str = ""
     zalo_refresh_token: str = ""
     zalo_webhook_max_age_seconds: int = 300
@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     rate_limit_per_ip: str = "120/minute"
     # Exchanges that could not be written (database down) wait here and are replayed automatically.
     spool_dir: Path = PROJECT_ROOT / "var" / "spool"
-    # Retention (`python -m core.cli retention run`): days to keep; 0 keeps forever.
+    # Retention (`python -m cli retention run`): days to keep; 0 keeps forever.
     retention_tracker_days: int = 90
     retention_exchanges_days: int = 365
     retention_unresolved_days: int = 365

@@ -6,9 +6,6 @@ from logging.config import fileConfig
 
 from alembic import context
 
-import core.feedback  # noqa: F401
-import core.staff  # noqa: F401
-import core.zalo  # noqa: F401
 from core.db import make_engine
 from core.models import Base
 from core.settings import get_settings

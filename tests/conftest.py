@@ -26,7 +26,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     """An empty database migrated to head; settings and engine point at it."""
     from alembic import command
 
-    from core.cli import alembic_config
+    from core.migrations import alembic_config
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
@@ -116,7 +116,7 @@ def pg_database_url(postgres, monkeypatch: pytest.MonkeyPatch):  # type: ignore[
     settings and engine point at it."""
     from alembic import command
 
-    from core.cli import alembic_config
+    from core.migrations import alembic_config
 
     with postgres.throwaway() as name:
         url = postgres.url(name)

@@ -26,8 +26,7 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from core.models import UnresolvedQuestion
-from core.staff import AuditEntry, ModelVersion
+from core.models import AuditEntry, ModelVersion, UnresolvedQuestion
 from tests.support.stack import ROOT, Stack, start_stack
 
 pytestmark = pytest.mark.timeout(900)
@@ -103,7 +102,7 @@ def console_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
             [
                 str(ROOT / ".venv" / "bin" / "python"),
                 "-m",
-                "core.cli",
+                "cli",
                 "staff",
                 "create-user",
                 "--username",

@@ -17,8 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from core.feedback import AnswerFeedback
-from core.models import ChatExchange, UnresolvedQuestion
+from core.models import AnswerFeedback, ChatExchange, UnresolvedQuestion
 from core.privacy import pseudonymise
 from tests.support.stack import Stack
 

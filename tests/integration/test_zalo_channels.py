@@ -21,9 +21,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from core.models import ChatExchange, UnresolvedQuestion
+from core.models import ChatExchange, UnresolvedQuestion, ZaloEvent, ZaloToken
 from core.privacy import pseudonymise
-from core.zalo import ZaloEvent, ZaloToken
 from tests.support.fake_zalo import FakeZalo
 from tests.support.stack import ROOT, Stack, start_stack
 

@@ -187,7 +187,7 @@ def start_stack(
     )
     for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
         subprocess.run(
-            [str(APP_PY), "-m", "core.cli", *args],
+            [str(APP_PY), "-m", "cli", *args],
             cwd=ROOT,
             env=running.env(),
             check=True,

@@ -104,7 +104,7 @@ def test_app_tables_have_their_own_periods(database_url: str) -> None:
 
 
 def test_cli_retention_run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.cli import app
+    from cli.app import app
     from core.settings import get_settings
 
     now = time.time()
@@ -126,7 +126,7 @@ def test_cli_retention_run(database_url: str, tmp_path: Path, monkeypatch: pytes
 def test_cli_uses_rasa_tracker_db_by_default(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.cli import app
+    from cli.app import app
     from core.settings import get_settings
 
     make_tracker_store(tmp_path / "t.db", {"old": [time.time() - 100 * DAY]})

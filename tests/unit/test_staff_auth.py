@@ -12,7 +12,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from core.db import session_scope
-from core.staff import AuditEntry, StaffUser, create_user
+from core.models import AuditEntry, StaffSession, StaffUser
+from core.staff.accounts import create_user
 
 ADMIN = ("chief", "correct horse battery")
 REVIEWER = ("rev1", "reviewer password 1")
@@ -105,10 +106,7 @@ def test_login_sets_a_safe_session_cookie_and_pages_open(client: TestClient) -> 
     assert "Secure" not in cookie  # plain http in tests; "auto" follows the scheme
     token = client.cookies.get("staff_session")
     with session_scope() as session:
-        stored = [
-            s.token_hash
-            for s in session.scalars(select(__import__("core.staff", fromlist=["x"]).StaffSession))
-        ]
+        stored = [s.token_hash for s in session.scalars(select(StaffSession))]
     assert token not in stored and len(stored) == 1  # only the digest is stored
     assert client.get("/staff", follow_redirects=False).status_code == 200
     assert client.get("/staff/static/console.js").status_code == 200
@@ -262,7 +260,7 @@ def test_lock_out_after_repeated_failures(client: TestClient) -> None:
 
 
 def test_cli_creates_users_without_a_default_password(database_url: str) -> None:
-    from core.cli import app
+    from cli.app import app
 
     runner = CliRunner()
     result = runner.invoke(

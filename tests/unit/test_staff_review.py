@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from core.db import session_scope
-from core.models import ChatExchange, UnresolvedQuestion
+from core.models import AuditEntry, ChatExchange, ContentDraft, ReviewDecision, UnresolvedQuestion
 from core.review import (
     DEV_DIRS,
     EVALUATION_DIRS,
@@ -27,7 +27,7 @@ from core.review import (
     plan_export,
     render_nlu_yaml,
 )
-from core.staff import AuditEntry, ContentDraft, ReviewDecision, create_user
+from core.staff.accounts import create_user
 
 ADMIN = ("chief", "correct horse battery")
 REVIEWER = ("rev1", "reviewer password 1")
@@ -337,7 +337,7 @@ def test_export_writes_valid_deduplicated_rasa_yaml(client: TestClient, export_d
 
 
 def test_dashboard_figures(client: TestClient) -> None:
-    from core.feedback import AnswerFeedback
+    from core.models import AnswerFeedback
 
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with session_scope() as session:

@@ -20,8 +20,8 @@ from api.services.zalo.client import ZaloApiError, ZaloOAClient
 from api.services.zalo.messages import MAX_TEXT_CHARS, split_text, to_zalo_messages, zalo_button
 from api.services.zalo.signature import SignatureError, compute_signature, verify_signature
 from core.db import session_scope
+from core.models import ZaloToken
 from core.settings import get_settings
-from core.zalo import ZaloToken
 from tests.support.fake_zalo import FakeZalo
 
 APP_ID = "4291763606161179100"
@@ -135,7 +135,7 @@ def test_webhook_rejects_forged_malformed_and_unsigned(webhook_client: TestClien
         "/webhooks/zalo", content=b"{not json", headers={"X-ZEvent-Signature": "mac=00"}
     )
     assert malformed.status_code == 400
-    from core.zalo import ZaloEvent
+    from core.models import ZaloEvent
 
     with session_scope() as session:
         assert session.scalars(select(ZaloEvent)).all() == []

@@ -25,27 +25,15 @@ from api.services.staff.auth import (
 )
 from api.services.staff.dashboard import dashboard
 from api.services.staff.training import run_json, trainer, version_json
+from core.clock import utcnow
 from core.db import session_scope
+from core.models import AuditEntry, ContentDraft, ModelVersion, StaffSession, StaffUser, TrainingRun
 from core.review import domain_intents
 from core.settings import get_settings
-from core.staff import (
-    ROLES,
-    AuditEntry,
-    ContentDraft,
-    LoginRefused,
-    ModelVersion,
-    StaffError,
-    StaffSession,
-    StaffUser,
-    TrainingRun,
-    audit,
-    authenticate,
-    close_sessions,
-    create_user,
-    open_session,
-    set_password,
-    utcnow,
-)
+from core.staff.accounts import ROLES, create_user, set_password
+from core.staff.audit import audit
+from core.staff.errors import StaffError
+from core.staff.login import LoginRefused, authenticate, close_sessions, open_session
 
 public = APIRouter(prefix="/api/staff", tags=["staff"])
 router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff)])

@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request, Response
 
 from core.db import session_scope
 from core.settings import get_settings
-from core.staff import find_session
+from core.staff.login import find_session
 
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"

@@ -96,7 +96,7 @@ def dashboard(session: Session, days: int = 30) -> dict[str, Any]:
 def _feedback(session: Session, since: dt.datetime) -> dict[str, Any]:
     """👍/👎 counts from core.feedback's table, if that feature is installed; else available=False."""
     try:
-        from core.feedback import AnswerFeedback
+        from core.models import AnswerFeedback
     except ImportError:
         return {"available": False, "up": 0, "down": 0, "rate_up": None}
     if not inspect(session.get_bind()).has_table(AnswerFeedback.__tablename__):

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import UnresolvedQuestion
+from core.clock import utcnow
+from core.models import ContentDraft, ReviewDecision, StaffUser, UnresolvedQuestion
 from core.privacy import redact
 from core.review import (
     EVALUATION_DIRS,
@@ -26,7 +27,8 @@ from core.review import (
     write_export,
 )
 from core.settings import get_settings
-from core.staff import ContentDraft, ReviewDecision, StaffError, audit, utcnow
+from core.staff.audit import audit
+from core.staff.errors import StaffError
 
 ACTIONS = ("assign", "new_content", "ignore")
 STATUS_FOR_ACTION = {"assign": "assigned", "new_content": "needs_content", "ignore": "ignored"}
@@ -198,8 +200,6 @@ def decide(
         session.add(draft)
         session.flush()
         draft_id = draft.id
-    from core.staff import StaffUser  # local: avoid a cycle in type checkers
-
     actor = session.get(StaffUser, user_id)
     audit(
         session,
@@ -216,8 +216,6 @@ def decide(
 
 def reopen(session: Session, *, user_id: int, ip: str | None, question_ids: list[int]) -> dict[str, Any]:
     """Undo decisions not yet exported: the questions go back to "new"."""
-    from core.staff import StaffUser
-
     ids = sorted({int(i) for i in question_ids})
     existing = _decisions(session, ids)
     locked = [i for i, d in existing.items() if d.exported_at is not None]
@@ -262,8 +260,6 @@ def export_reviewed(
     """Write pending assigned examples as Rasa YAML, validate with `rasa data validate`, mark them.
 
     If validation fails the file is removed, nothing is marked, and StaffError carries the output."""
-    from core.staff import StaffUser
-
     settings = get_settings()
     folder = Path(export_dir or settings.staff_export_dir)
     decisions = pending_examples(session)

@@ -21,10 +21,13 @@ import structlog
 import yaml
 from sqlalchemy import select
 
+from core.clock import utcnow
 from core.db import session_scope
+from core.models import ModelVersion, StaffUser, TrainingRun
 from core.review import DOMAIN_FILE, training_data_args
 from core.settings import PROJECT_ROOT, get_settings
-from core.staff import ModelVersion, StaffError, StaffUser, TrainingRun, audit, utcnow
+from core.staff.audit import audit
+from core.staff.errors import StaffError
 
 logger = structlog.get_logger(__name__)
 

@@ -18,10 +18,10 @@ from api.services.rasa_client import RasaClient
 from api.services.zalo.client import ZaloOAClient
 from api.services.zalo.messages import TEXT_ONLY_VI, WELCOME_VI
 from core.db import rowcount, session_scope
+from core.models import ZaloEvent
 from core.privacy import redact
 from core.settings import get_settings
 from core.unresolved import sender_hash
-from core.zalo import ZaloEvent
 
 logger = structlog.get_logger(__name__)
 

@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from core.db import rowcount, session_scope
+from core.models import ZaloToken
 from core.settings import Settings
-from core.zalo import ZaloToken
 
 logger = structlog.get_logger(__name__)
 
@@ -153,7 +153,7 @@ class TokenStore:
         if pair is None:
             raise ZaloTokenError(
                 "no Zalo OA token pair: set ZALO_ACCESS_TOKEN/ZALO_REFRESH_TOKEN "
-                "or run `python -m core.cli zalo set-tokens`"
+                "or run `python -m cli zalo set-tokens`"
             )
         if pair.expires_at - self._settings.zalo_token_refresh_margin_seconds > time.time():
             return pair.access_token

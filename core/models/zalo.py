@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, DateTime, Float, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base
+from core.models.base import Base
 
 
 class ZaloEvent(Base):

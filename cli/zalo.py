@@ -1,4 +1,4 @@
-"""`python -m core.cli zalo ...`: set the OA token pair, refresh it, replay unanswered events."""
+"""`python -m cli zalo ...`: set the OA token pair, refresh it, replay unanswered events."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import asyncio
 
 import typer
 
-zalo_app = typer.Typer(help="Zalo Official Account channel.", no_args_is_help=True)
+app = typer.Typer(help="Zalo Official Account channel.", no_args_is_help=True)
 
 
-@zalo_app.command("set-tokens")
+@app.command("set-tokens")
 def set_tokens(
     access_token: str = typer.Option(..., prompt=True, hide_input=True, help="OA access token"),
     refresh_token: str = typer.Option(..., prompt=True, hide_input=True, help="OA refresh token"),
@@ -22,7 +22,7 @@ def set_tokens(
     typer.echo(f"stored Zalo token pair (version {pair.version})")
 
 
-@zalo_app.command("refresh")
+@app.command("refresh")
 def refresh() -> None:
     """Refresh the access token now (spends the refresh token; the new pair is stored first)."""
     from api.services.zalo.client import ZaloOAClient
@@ -44,7 +44,7 @@ def refresh() -> None:
     typer.echo("refreshed")
 
 
-@zalo_app.command("replay")
+@app.command("replay")
 def replay(include_failed: bool = typer.Option(False, help="Also retry events that failed")) -> None:
     """Answer webhook events that were stored but not answered (e.g. after a crash)."""
     from api.services.rasa_client import RasaClient

@@ -1,0 +1,2 @@
+"""Maintenance commands: `python -m cli --help`. The outermost layer: it may import core and api,
+and nothing imports it."""

@@ -1,0 +1,64 @@
+"""`python -m cli catalogue ...`: the service catalogue (YAML files <-> database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import yaml
+
+from core.catalogue_io import (
+    CatalogueError,
+    catalogue_files,
+    export_catalogue,
+    import_catalogue,
+    parse_catalogue,
+)
+from core.db import session_scope
+from core.settings import PROJECT_ROOT
+
+app = typer.Typer(help="Service catalogue (YAML files <-> database).", no_args_is_help=True)
+
+DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "catalogue"
+
+
+def _load(source: Path):  # type: ignore[no-untyped-def]
+    paths = catalogue_files(source) if source.is_dir() else [source]
+    if not paths:
+        typer.echo(f"no YAML files in {source}", err=True)
+        raise typer.Exit(2)
+    try:
+        return parse_catalogue(paths)
+    except CatalogueError as exc:
+        typer.echo(f"{len(exc.problems)} problem(s) in the catalogue:", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  - {problem}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command("validate")
+def catalogue_validate(source: Path = typer.Argument(DEFAULT_CATALOGUE)) -> None:
+    """Check YAML files without touching the database."""
+    catalogue = _load(source)
+    typer.echo(
+        f"ok: {len(catalogue.services)} services, {len(catalogue.guides)} guides, "
+        f"{len(catalogue.fee_reductions)} fee reductions"
+    )
+
+
+@app.command("import")
+def catalogue_import(source: Path = typer.Argument(DEFAULT_CATALOGUE)) -> None:
+    """Validate, then replace the catalogue in the database with the YAML content."""
+    catalogue = _load(source)
+    with session_scope() as session:
+        counts = import_catalogue(session, catalogue)
+    typer.echo("imported: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@app.command("export")
+def catalogue_export(target: Path = typer.Argument(..., help="YAML file to write")) -> None:
+    """Write the database catalogue as one YAML file in the import format."""
+    with session_scope() as session:
+        content = export_catalogue(session)
+    target.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    typer.echo(f"wrote {target}")
