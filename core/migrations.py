@@ -14,6 +14,6 @@ def alembic_config(database_url: str | None = None) -> Config:
     return config
 
 
-def upgrade(revision: str = "heads", database_url: str | None = None) -> None:
+def upgrade(revision: str = "head", database_url: str | None = None) -> None:
     """Apply migrations (creates the database if it does not exist)."""
     command.upgrade(alembic_config(database_url), revision)

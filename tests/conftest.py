@@ -32,7 +32,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SENDER_HASH_KEY", "test-key")
     _reset_caches()
-    command.upgrade(alembic_config(url), "heads")
+    command.upgrade(alembic_config(url), "head")
     yield url
     from core.db import get_engine
 
@@ -123,7 +123,7 @@ def pg_database_url(postgres, monkeypatch: pytest.MonkeyPatch):  # type: ignore[
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("SENDER_HASH_KEY", "test-key")
         _reset_caches()
-        command.upgrade(alembic_config(url), "heads")
+        command.upgrade(alembic_config(url), "head")
         yield url
         from core.db import get_engine
 
