@@ -62,7 +62,7 @@ $(MODEL): $(RASA_INPUTS) $(LOOKUPS) | $(RASA_VENV)/.installed
 
 train: $(MODEL) ## Train the Rasa model if its data or config changed
 
-eval: $(MODEL) ## Evaluate NLU on the held-out set by variant; writes reports/nlu_eval.json
+eval: $(MODEL) ## Evaluate NLU on the held-out set by variant; writes reports/nlu_eval.json (+ _summary)
 	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout $(EVAL_DIR)/heldout --out reports/nlu_eval.json
 
 eval-dev: $(MODEL) ## Evaluate on the two dev sets (data/eval/nlu/dev, dev2): tune here, report with `make eval`

@@ -2,6 +2,9 @@
 
     python -m bot.evaluate --model models/dvc.tar.gz --out reports/nlu_eval.json
 
+Writes the full report (every prediction; not kept in git) and, beside it, `*_summary.json`
+with the figures alone (kept in git).
+
 Variants: accented Vietnamese, the same sentences without diacritics (generated), chat
 abbreviations, English. The out-of-scope intent is in every variant; a message counts as a
 fallback when NLU predicts `out_of_scope` or `nlu_fallback`. The test files are never trained on.
@@ -23,6 +26,9 @@ from bot.nlu.text import strip_diacritics
 EVALUATION_DIR = Path(__file__).resolve().parent.parent / "data" / "eval" / "nlu"
 HELDOUT = EVALUATION_DIR / "heldout"
 FALLBACK_LABELS = {"out_of_scope", "nlu_fallback"}
+# The figures the staff console's training service reads (tests/rasa_runtime/test_evaluate_report.py).
+SUMMARY_KEYS = ("overall", "variants", "parse_ms")
+METRIC_KEYS = ("n", "accuracy", "in_scope_accuracy", "macro_f1", "fallback_precision", "fallback_recall")
 OUT_OF_SCOPE = "out_of_scope"
 
 
@@ -108,9 +114,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def evaluate(model: Path, heldout: Path = HELDOUT) -> dict[str, Any]:
-    sets = variants(heldout)
-    predictions, latencies = asyncio.run(predict(model, sets))
+def build_report(model: Path, predictions: dict[str, list], latencies: list[float]) -> dict[str, Any]:
+    """The report: figures per variant and overall (REPORT_KEYS), the errors, every prediction."""
     report: dict[str, Any] = {"model": str(model), "variants": {}, "errors": {}}
     everything = []
     for name, rows in predictions.items():
@@ -121,12 +126,23 @@ def evaluate(model: Path, heldout: Path = HELDOUT) -> dict[str, Any]:
     report["overall"] = score(everything)
     report["parse_ms"] = {
         "n": len(latencies),
-        "p50": round(statistics.median(latencies), 2),
+        "p50": round(statistics.median(latencies), 2) if latencies else 0.0,
         "p95": round(percentile(latencies, 95), 2),
-        "max": round(max(latencies), 2),
+        "max": round(max(latencies), 2) if latencies else 0.0,
     }
     report["predictions"] = predictions
     return report
+
+
+def summary(report: dict[str, Any]) -> dict[str, Any]:
+    """The figures without the per-message rows: what is kept in git and in the model history."""
+    return {key: report[key] for key in ("model", *SUMMARY_KEYS)}
+
+
+def evaluate(model: Path, heldout: Path = HELDOUT) -> dict[str, Any]:
+    sets = variants(heldout)
+    predictions, latencies = asyncio.run(predict(model, sets))
+    return build_report(model, predictions, latencies)
 
 
 def table(report: dict[str, Any]) -> str:
@@ -166,8 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     report = evaluate(args.model, args.heldout)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    summary_path = args.out.with_name(args.out.stem + "_summary.json")
+    summary_text = json.dumps(summary(report), ensure_ascii=False, indent=1) + "\n"
+    summary_path.write_text(summary_text, encoding="utf-8")
     print(table(report))
-    print(f"\nwrote {args.out}")
+    print(f"\nwrote {args.out} and {summary_path}")
     return 0
 
 
