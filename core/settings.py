@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     # The model Rasa serves before the console loads any (used as the first baseline).
     staff_baseline_model: Path = PROJECT_ROOT / "models" / "dvc.tar.gz"
     staff_rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+    # How long a training run's lease lasts without renewal (its thread renews it every third).
+    staff_training_lease_seconds: float = 60.0
 
 
 @lru_cache

@@ -5,6 +5,7 @@ from core.models.analytics import ChatExchange, UnresolvedQuestion
 from core.models.base import Base, Localised
 from core.models.catalogue import FeeReduction, Guide, Service, SourcedMixin
 from core.models.feedback import AnswerFeedback
+from core.models.lease import Lease
 from core.models.staff import (
     AuditEntry,
     ContentDraft,
@@ -24,6 +25,7 @@ __all__ = [
     "ContentDraft",
     "FeeReduction",
     "Guide",
+    "Lease",
     "Localised",
     "ModelVersion",
     "ReviewDecision",

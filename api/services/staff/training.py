@@ -1,8 +1,10 @@
 """Background retraining: train a candidate, evaluate it against the live model on the held-out
 set (bot.evaluate, Rasa env), load it into the running Rasa server only if it is not worse.
 
-One run at a time, in a thread of the API process; state and figures are kept in the database,
-the subprocess output in a log file whose tail the console shows.
+One run at a time across every API worker and machine: starting a run takes the database lease
+"staff-training" (core.lease), which the run's thread renews until it ends. The run itself is a
+thread of the API process that took the lease; state and figures are kept in the database, the
+subprocess output in a log file whose tail the console shows.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import select
 
 from core.clock import utcnow
 from core.db import session_scope
+from core.lease import LeaseKeeper, acquire, new_holder, release
 from core.models import ModelVersion, StaffUser, TrainingRun
 from core.review import DOMAIN_FILE, training_data_args
 from core.settings import PROJECT_ROOT, get_settings
@@ -32,6 +35,7 @@ from core.staff.errors import StaffError
 logger = structlog.get_logger(__name__)
 
 RUNNING = ("queued", "training", "evaluating", "loading")
+TRAINING_LEASE = "staff-training"
 TOLERANCE = 1e-9
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -136,24 +140,31 @@ def live_model(session: Any) -> Path:
 
 
 class Trainer:
+    """Starts and runs retrainings; one per API process (the lease keeps it to one overall)."""
+
     def __init__(self) -> None:
-        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self.active_run: int | None = None
 
     # -- public ---------------------------------------------------------------------------
 
     def start(self, *, user_id: int, ip: str | None, config: Path | None = None) -> int:
+        """Queue a run and start it in the background; StaffError while another run is going."""
         settings = get_settings()
         config = Path(config or settings.staff_train_config).resolve()
         if not config.is_file():
             raise StaffError(f"training config {config} does not exist")
-        with self._lock:
+        holder = new_holder()
+        if not acquire(TRAINING_LEASE, holder, settings.staff_training_lease_seconds):
             with session_scope() as session:
+                busy = session.scalars(
+                    select(TrainingRun).where(TrainingRun.state.in_(RUNNING)).order_by(TrainingRun.id.desc())
+                ).first()
+                busy_text = f"training run {busy.id} is still {busy.state}" if busy else None
+                raise StaffError(busy_text or "another training is starting")
+        try:
+            with session_scope() as session:
+                # Holding the lease, nobody else is training: runs still marked running are orphans.
                 self._reap(session)
-                busy = session.scalars(select(TrainingRun).where(TrainingRun.state.in_(RUNNING))).first()
-                if busy is not None:
-                    raise StaffError(f"training run {busy.id} is still {busy.state}")
                 runs_dir = Path(settings.staff_models_dir) / "runs"
                 runs_dir.mkdir(parents=True, exist_ok=True)
                 run = TrainingRun(state="queued", config=str(config), log_path="", started_by=user_id)
@@ -169,11 +180,13 @@ class Trainer:
                     ip=ip,
                 )
                 run_id = run.id
-            self.active_run = run_id
-            self._thread = threading.Thread(
-                target=self._run, args=(run_id,), name=f"staff-train-{run_id}", daemon=True
-            )
-            self._thread.start()
+        except Exception:
+            release(TRAINING_LEASE, holder)
+            raise
+        self._thread = threading.Thread(
+            target=self._run_holding, args=(run_id, holder), name=f"staff-train-{run_id}", daemon=True
+        )
+        self._thread.start()
         return run_id
 
     def wait(self, timeout: float | None = None) -> None:
@@ -202,6 +215,8 @@ class Trainer:
             for other in session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True))):
                 other.live = False
             version = session.get(ModelVersion, version_id)
+            if version is None:
+                raise StaffError(f"model {version_id} was removed while it was loading")
             version.live, version.loaded_at = True, utcnow()
             rollback = previous is not None and previous.id > version_id
             audit(
@@ -217,15 +232,18 @@ class Trainer:
     # -- the job ----------------------------------------------------------------------------
 
     def _reap(self, session: Any) -> None:
-        """Runs left 'running' by a previous process are marked failed."""
+        """Runs left running by a process that stopped (its lease expired) are marked failed."""
         for run in session.scalars(select(TrainingRun).where(TrainingRun.state.in_(RUNNING))):
-            if run.id != self.active_run or self._thread is None or not self._thread.is_alive():
-                run.state, run.finished_at = "failed", utcnow()
-                run.message = "interrupted (the API restarted)"
+            run.state, run.finished_at = "failed", utcnow()
+            run.message = "interrupted (the process running it stopped)"
+
+    def _run_holding(self, run_id: int, holder: str) -> None:
+        with LeaseKeeper(TRAINING_LEASE, holder, get_settings().staff_training_lease_seconds):
+            self._run(run_id)
 
     def _set(self, run_id: int, **values: Any) -> None:
         with session_scope() as session:
-            run = session.get(TrainingRun, run_id)
+            run = _run_row(session, run_id)
             for key, value in values.items():
                 setattr(run, key, value)
 
@@ -287,7 +305,7 @@ class Trainer:
     def _run(self, run_id: int) -> None:
         settings = get_settings()
         with session_scope() as session:
-            run = session.get(TrainingRun, run_id)
+            run = _run_row(session, run_id)
             log_path, config, user_id = run.log_path, Path(run.config), run.started_by
             if settings.staff_train_epochs > 0:
                 config = small_config(
@@ -374,7 +392,7 @@ class Trainer:
 
     def _finish(self, run_id: int, user_id: int | None, state: str, message: str) -> None:
         with session_scope() as session:
-            run = session.get(TrainingRun, run_id)
+            run = _run_row(session, run_id)
             run.state, run.message, run.finished_at = state, message, utcnow()
             audit(
                 session,
@@ -384,7 +402,13 @@ class Trainer:
                 details={"message": message[:500]},
             )
         self._log(run.log_path, message)
-        self.active_run = None
+
+
+def _run_row(session: Any, run_id: int) -> TrainingRun:
+    run = session.get(TrainingRun, run_id)
+    if run is None:
+        raise RuntimeError(f"training run {run_id} is gone")
+    return run
 
 
 def run_json(run: TrainingRun, with_log: bool = False) -> dict[str, Any]:
