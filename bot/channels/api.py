@@ -18,6 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_fixes
 from bot.rasa_fixes import capture_saved_tracker
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,11 @@ class ApiInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "api"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ApiInput:
+        rasa_fixes.apply()  # Rasa builds its channels once, before it serves any message
+        return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("api_webhook", __name__)
