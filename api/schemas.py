@@ -54,6 +54,10 @@ class ErrorResponse(BaseModel):
     )
 
 
+class Liveness(BaseModel):
+    status: Literal["ok"]
+
+
 class ComponentHealth(BaseModel):
     status: Literal["ok", "down"]
     detail: str | None = None
@@ -98,3 +102,10 @@ class FeedbackResponse(BaseModel):
         description="True when the exchange is in the unresolved queue for staff."
     )
     updated: bool = Field(description="True when this vote replaced an earlier vote on the same exchange.")
+
+
+class ZaloAck(BaseModel):
+    """What the Zalo webhook answers to a signed event."""
+
+    status: Literal["accepted", "duplicate", "ignored"]
+    reason: str | None = None

@@ -13,10 +13,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from core.catalogue import get_service, list_services, search_services, service_terms
-from core.db import session_scope
+from api.services.catalogue import find_services, service_by_slug
 from core.models import Service
-from core.textnorm import fold
 
 router = APIRouter(prefix="/api", tags=["catalogue"])
 
@@ -60,35 +58,13 @@ def _summary(service: Service) -> ServiceSummary:
     return ServiceSummary.model_validate(service, from_attributes=True)
 
 
-def _find(query: str | None, limit: int) -> list[ServiceSummary]:
-    with session_scope() as session:
-        services = list_services(session)
-        if not query or not fold(query):
-            return [_summary(s) for s in services[:limit]]
-        ranked = [match.service for match in search_services(session, query, limit=limit)]
-        folded = fold(query)
-        seen = {s.slug for s in ranked}
-        # Browsing by a word or two: every service whose name or alias contains the query.
-        for service in services:
-            if service.slug not in seen and any(folded in fold(term) for term in service_terms(service)):
-                ranked.append(service)
-                seen.add(service.slug)
-        return [_summary(s) for s in ranked[:limit]]
-
-
 @router.get("/services", response_model=ServiceList, summary="Search or list public services")
 async def services(
     q: str | None = Query(default=None, max_length=200, description="Words to search (accents optional)"),
     limit: int = Query(default=50, ge=1, le=200),
 ) -> ServiceList:
-    found = await run_in_threadpool(_find, q, limit)
+    found = [_summary(s) for s in await run_in_threadpool(find_services, q, limit)]
     return ServiceList(query=q, count=len(found), services=found)
-
-
-def _detail(slug: str) -> ServiceDetail | None:
-    with session_scope() as session:
-        service = get_service(session, slug)
-        return ServiceDetail.model_validate(service, from_attributes=True) if service else None
 
 
 @router.get(
@@ -98,7 +74,7 @@ def _detail(slug: str) -> ServiceDetail | None:
     summary="One service with its documents, steps, fees, source and last check date",
 )
 async def service_detail(slug: str) -> ServiceDetail:
-    detail = await run_in_threadpool(_detail, slug)
-    if detail is None:
+    service = await run_in_threadpool(service_by_slug, slug)
+    if service is None:
         raise HTTPException(404, f"no service {slug!r}")
-    return detail
+    return ServiceDetail.model_validate(service, from_attributes=True)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.responses import JSONResponse
 
+from api.deps import get_rasa, miniapp_sender
 from api.schemas import ChatRequest, ChatResponse, ErrorResponse, Reply
 from api.services.chat import UNAVAILABLE_VI, ChatUnavailable, handle_message
 from api.services.rasa_client import RasaClient
-from api.services.zalo.identity import miniapp_sender
 from core.settings import Settings, get_settings
 
 router = APIRouter(prefix="/api", tags=["chat"])
-
-
-def get_rasa(request: Request) -> RasaClient:
-    return request.app.state.rasa
 
 
 @router.post(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from api.schemas import ComponentHealth, HealthReport
+from api.schemas import ComponentHealth, HealthReport, Liveness
 from core.db import get_engine
 from core.settings import get_settings
 
@@ -48,9 +48,9 @@ async def actions_health() -> ComponentHealth:
     return ComponentHealth(status="ok")
 
 
-@router.get("/health/live", summary="Liveness: the API process answers")
-async def live() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/health/live", response_model=Liveness, summary="Liveness: the API process answers")
+async def live() -> Liveness:
+    return Liveness(status="ok")
 
 
 @router.get(

@@ -13,7 +13,8 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.services.zalo.client import ZaloOAClient
+from api.deps import get_zalo_client
+from api.schemas import ZaloAck
 from api.services.zalo.events import is_echo, parse_event, persist_event, process_event
 from api.services.zalo.signature import SignatureError, verify_signature
 from core.settings import Settings, get_settings
@@ -21,15 +22,6 @@ from core.settings import Settings, get_settings
 logger = structlog.get_logger(__name__)
 
 router = APIRouter(tags=["zalo"])
-
-
-def get_zalo_client(request: Request) -> ZaloOAClient:
-    """One OA client per app (its token store's lock must be shared by all requests)."""
-    client = getattr(request.app.state, "zalo", None)
-    if client is None:
-        client = ZaloOAClient(get_settings())
-        request.app.state.zalo = client
-    return client
 
 
 def _answer(status_code: int, detail: str) -> JSONResponse:
@@ -40,6 +32,10 @@ def _answer(status_code: int, detail: str) -> JSONResponse:
     "/webhooks/zalo",
     summary="Zalo OA webhook (signed events)",
     responses={
+        200: {
+            "model": ZaloAck,
+            "description": "Event accepted (answered in the background), duplicate or ignored.",
+        },
         400: {"description": "Body is not a JSON object."},
         401: {"description": "Missing, forged or stale X-ZEvent-Signature; nothing was processed."},
         503: {"description": "Zalo is not configured on this server (ZALO_APP_ID / ZALO_OA_SECRET_KEY)."},

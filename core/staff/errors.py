@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class StaffError(ValueError):
     """A refusal with a message fit for the user."""
+
+
+class NotFound(StaffError):
+    """The record asked for does not exist."""

@@ -1,47 +1,52 @@
 """JSON API of the staff console under /api/staff. Everything but login needs a session;
-every state-changing request needs the X-CSRF-Token header; account management needs admin."""
+every state-changing request needs the X-CSRF-Token header; account management needs admin.
+The work is done in api/services/staff/; this module maps HTTP to it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
-from api.services.staff import inbox as inbox_service
-from api.services.staff.auth import (
+from api import staff_schemas as out
+from api.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     StaffContext,
     check_login_csrf,
-    clear_cookie,
     client_ip,
     require_admin,
     require_staff,
-    set_cookie,
 )
+from api.routers.staff.cookies import clear_cookie, set_cookie
+from api.services.staff import accounts, drafts, models, training
+from api.services.staff import inbox as inbox_service
 from api.services.staff.dashboard import dashboard
-from api.services.staff.training import run_json, trainer, version_json
-from core.clock import utcnow
 from core.db import session_scope
-from core.models import AuditEntry, ContentDraft, ModelVersion, StaffSession, StaffUser, TrainingRun
 from core.review import domain_intents
 from core.settings import get_settings
-from core.staff.accounts import ROLES, create_user, set_password
-from core.staff.audit import audit
-from core.staff.errors import StaffError
-from core.staff.login import LoginRefused, authenticate, close_sessions, open_session
+from core.staff.errors import NotFound, StaffError
+from core.staff.login import LoginRefused
 
 public = APIRouter(prefix="/api/staff", tags=["staff"])
 router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff)])
 admin = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_admin)])
 
 
-def bad_request(exc: StaffError) -> HTTPException:
-    return HTTPException(422, str(exc))
+@contextmanager
+def refusals(status_code: int = 422) -> Iterator[None]:
+    """StaffError -> `status_code` with its message; NotFound -> 404."""
+    try:
+        yield
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except StaffError as exc:
+        raise HTTPException(status_code, str(exc)) from exc
 
 
 # --- login / session ------------------------------------------------------------------------
@@ -52,46 +57,38 @@ class LoginBody(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
-@public.post("/login", summary="Log in (needs the login page's CSRF cookie echoed in X-CSRF-Token)")
+@public.post(
+    "/login",
+    response_model=out.Who,
+    summary="Log in (needs the login page's CSRF cookie echoed in X-CSRF-Token)",
+)
 def login(body: LoginBody, request: Request, response: Response) -> dict:
     check_login_csrf(request)
-    ip = client_ip(request)
     refused: LoginRefused | None = None
     with session_scope() as session:  # failures are committed too: they count towards the lock-out
         try:
-            user = authenticate(session, body.username, body.password, ip=ip)
+            token, who = accounts.login(session, body.username, body.password, client_ip(request))
         except LoginRefused as exc:
             refused = exc
-        else:
-            token, row = open_session(session, user)
-            audit(session, actor=user, action="login", target=f"user:{user.username}", ip=ip)
-            result = {"username": user.username, "role": user.role, "csrf": row.csrf_token}
     if refused is not None:
         raise HTTPException(423 if refused.locked else 401, str(refused))
     hours = get_settings().staff_session_hours
     set_cookie(response, request, SESSION_COOKIE, token, http_only=True, max_age=int(hours * 3600))
     clear_cookie(response, request, LOGIN_CSRF_COOKIE)
-    return result
+    return who
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=out.Ok)
 def logout(request: Request, response: Response, staff: StaffContext = Depends(require_staff)) -> dict:
     with session_scope() as session:
-        row = session.get(StaffSession, staff.session_id)
-        if row is not None:
-            session.delete(row)
-        audit(
-            session,
-            actor=session.get(StaffUser, staff.user_id),
-            action="logout",
-            target=f"user:{staff.username}",
-            ip=staff.ip,
+        accounts.logout(
+            session, session_id=staff.session_id, user_id=staff.user_id, username=staff.username, ip=staff.ip
         )
     clear_cookie(response, request, SESSION_COOKIE)
     return {"ok": True}
 
 
-@router.get("/me")
+@router.get("/me", response_model=out.Who)
 def me(staff: StaffContext = Depends(require_staff)) -> dict:
     return {"username": staff.username, "role": staff.role, "csrf": staff.csrf}
 
@@ -99,12 +96,12 @@ def me(staff: StaffContext = Depends(require_staff)) -> dict:
 # --- inbox and review -----------------------------------------------------------------------
 
 
-@router.get("/intents")
+@router.get("/intents", response_model=out.Intents)
 def intents() -> dict:
     return {"intents": domain_intents()}
 
 
-@router.get("/inbox")
+@router.get("/inbox", response_model=out.Inbox)
 def inbox(
     status: str = Query("new", pattern="^(new|assigned|needs_content|ignored|all)$"),
     channel: str | None = Query(None, max_length=40),
@@ -136,59 +133,51 @@ class ReviewBody(BaseModel):
     note: str | None = Field(None, max_length=300)
 
 
-@router.post("/review", summary="Decide on one or more questions (a cluster, or a bulk selection)")
+@router.post(
+    "/review",
+    response_model=out.Reviewed,
+    summary="Decide on one or more questions (a cluster, or a bulk selection)",
+)
 def review(body: ReviewBody, staff: StaffContext = Depends(require_staff)) -> dict:
-    try:
-        with session_scope() as session:
-            return inbox_service.decide(
-                session,
-                user_id=staff.user_id,
-                username=staff.username,
-                ip=staff.ip,
-                question_ids=body.question_ids,
-                action=body.action,
-                intent=body.intent,
-                note=body.note,
-            )
-    except StaffError as exc:
-        raise bad_request(exc) from exc
+    with refusals(), session_scope() as session:
+        return inbox_service.decide(
+            session,
+            user_id=staff.user_id,
+            username=staff.username,
+            ip=staff.ip,
+            question_ids=body.question_ids,
+            action=body.action,
+            intent=body.intent,
+            note=body.note,
+        )
 
 
 class ReopenBody(BaseModel):
     question_ids: list[int] = Field(min_length=1, max_length=inbox_service.MAX_BULK)
 
 
-@router.post("/review/reopen")
+@router.post("/review/reopen", response_model=out.Reopened)
 def reopen(body: ReopenBody, staff: StaffContext = Depends(require_staff)) -> dict:
-    try:
-        with session_scope() as session:
-            return inbox_service.reopen(
-                session, user_id=staff.user_id, ip=staff.ip, question_ids=body.question_ids
-            )
-    except StaffError as exc:
-        raise bad_request(exc) from exc
+    with refusals(), session_scope() as session:
+        return inbox_service.reopen(
+            session, user_id=staff.user_id, ip=staff.ip, question_ids=body.question_ids
+        )
 
 
-@router.get("/export/pending")
+@router.get("/export/pending", response_model=out.PendingExamples)
 def export_pending() -> dict:
     with session_scope() as session:
-        pending = inbox_service.pending_examples(session)
-        return {
-            "count": len(pending),
-            "examples": [
-                {"question_id": d.question_id, "intent": d.intent, "text": d.example_text}
-                for d in pending[:200]
-            ],
-        }
+        return inbox_service.pending_json(session)
 
 
-@router.post("/export", summary="Export assigned examples to Rasa YAML and validate the training data")
+@router.post(
+    "/export",
+    response_model=out.Exported,
+    summary="Export assigned examples to Rasa YAML and validate the training data",
+)
 def export(staff: StaffContext = Depends(require_staff)) -> dict:
-    try:
-        with session_scope() as session:
-            result = inbox_service.export_reviewed(session, user_id=staff.user_id, ip=staff.ip)
-    except StaffError as exc:
-        raise bad_request(exc) from exc
+    with refusals(), session_scope() as session:
+        result = inbox_service.export_reviewed(session, user_id=staff.user_id, ip=staff.ip)
     if result["file"]:
         result["file"] = Path(result["file"]).name
     return result
@@ -197,13 +186,10 @@ def export(staff: StaffContext = Depends(require_staff)) -> dict:
 # --- drafts ---------------------------------------------------------------------------------
 
 
-@router.get("/drafts")
-def drafts(status: str = Query("open", pattern="^(open|done|dismissed|all)$")) -> dict:
+@router.get("/drafts", response_model=out.Drafts)
+def list_drafts(status: str = Query("open", pattern="^(open|done|dismissed|all)$")) -> dict:
     with session_scope() as session:
-        query = select(ContentDraft).order_by(ContentDraft.id.desc()).limit(200)
-        if status != "all":
-            query = query.where(ContentDraft.status == status)
-        return {"drafts": [inbox_service.draft_json(d) for d in session.scalars(query)]}
+        return drafts.list_drafts(session, status)
 
 
 class DraftBody(BaseModel):
@@ -213,82 +199,73 @@ class DraftBody(BaseModel):
     status: Literal["open", "done", "dismissed"] = "open"
 
 
-@admin.put("/drafts/{draft_id}", summary="Complete (or dismiss) a content draft (admin)")
+@admin.put(
+    "/drafts/{draft_id}", response_model=out.Draft, summary="Complete (or dismiss) a content draft (admin)"
+)
 def update_draft(draft_id: int, body: DraftBody, staff: StaffContext = Depends(require_admin)) -> dict:
-    with session_scope() as session:
-        draft = session.get(ContentDraft, draft_id)
-        if draft is None:
-            raise HTTPException(404, "no such draft")
-        if body.status == "done" and not (body.title and body.answer and body.source_url):
-            raise HTTPException(422, "a completed draft needs a title, an answer and a source URL")
-        draft.title, draft.answer, draft.source_url, draft.status = (
-            body.title,
-            body.answer,
-            body.source_url,
-            body.status,
-        )
-        if body.status != "open":
-            draft.completed_by, draft.completed_at = staff.user_id, utcnow()
-        audit(
+    with refusals(), session_scope() as session:
+        return drafts.update_draft(
             session,
-            actor=session.get(StaffUser, staff.user_id),
-            action=f"draft_{body.status}",
-            target=f"draft:{draft_id}",
-            details={"title": body.title},
+            draft_id=draft_id,
+            actor_id=staff.user_id,
             ip=staff.ip,
+            title=body.title,
+            answer=body.answer,
+            source_url=body.source_url,
+            status=body.status,
         )
-        return inbox_service.draft_json(draft)
 
 
 # --- training and models --------------------------------------------------------------------
 
 
-@router.post("/training", summary="Retrain in the background; the model goes live only if not worse")
+@router.post(
+    "/training",
+    response_model=out.TrainingStarted,
+    summary="Retrain in the background; the model goes live only if not worse",
+)
 def start_training(staff: StaffContext = Depends(require_staff)) -> dict:
-    try:
-        run_id = trainer.start(user_id=staff.user_id, ip=staff.ip)
-    except StaffError as exc:
-        raise HTTPException(409, str(exc)) from exc
-    return {"run_id": run_id}
+    with refusals(409):
+        return {"run_id": training.trainer.start(user_id=staff.user_id, ip=staff.ip)}
 
 
-@router.get("/training")
+@router.get("/training", response_model=out.TrainingRuns)
 def training_runs() -> dict:
     with session_scope() as session:
-        runs = session.scalars(select(TrainingRun).order_by(TrainingRun.id.desc()).limit(20))
-        return {"runs": [run_json(run) for run in runs]}
+        return training.list_runs(session)
 
 
-@router.get("/training/{run_id}")
+@router.get("/training/{run_id}", response_model=out.TrainingRun)
 def training_run(run_id: int) -> dict:
+    with refusals(), session_scope() as session:
+        return training.get_run(session, run_id)
+
+
+@router.get("/models", response_model=out.ModelVersions)
+def list_models() -> dict:
     with session_scope() as session:
-        run = session.get(TrainingRun, run_id)
-        if run is None:
-            raise HTTPException(404, "no such run")
-        return run_json(run, with_log=True)
+        return models.list_models(session)
 
 
-@router.get("/models")
-def models() -> dict:
-    with session_scope() as session:
-        versions = session.scalars(select(ModelVersion).order_by(ModelVersion.id.desc()).limit(50))
-        return {"models": [version_json(v) for v in versions]}
-
-
-@admin.post("/models/{version_id}/load", summary="Load a model from the history into Rasa (rollback)")
+@admin.post(
+    "/models/{version_id}/load",
+    response_model=out.ModelLoaded,
+    summary="Load a model from the history into Rasa (rollback)",
+)
 def load_model(version_id: int, staff: StaffContext = Depends(require_admin)) -> dict:
-    try:
-        return trainer.load_version(version_id=version_id, user_id=staff.user_id, ip=staff.ip)
-    except StaffError as exc:
-        raise bad_request(exc) from exc
-    except Exception as exc:
-        raise HTTPException(502, f"Rasa did not load the model: {exc}") from exc
+    with refusals():
+        try:
+            return models.load_version(version_id=version_id, user_id=staff.user_id, ip=staff.ip)
+        except StaffError:
+            raise
+        except Exception as exc:
+            raise HTTPException(502, f"Rasa did not load the model: {exc}") from exc
 
 
 # --- dashboard ------------------------------------------------------------------------------
 
 
-@router.get("/dashboard")
+@router.get("/dashboard", response_model=out.Dashboard)
 def dashboard_figures(days: int = Query(30, ge=1, le=366)) -> dict:
     with session_scope() as session:
         return dashboard(session, days)
@@ -297,66 +274,20 @@ def dashboard_figures(days: int = Query(30, ge=1, le=366)) -> dict:
 # --- audit and accounts (admin) -------------------------------------------------------------
 
 
-@admin.get("/audit")
+@admin.get("/audit", response_model=out.AuditLog)
 def audit_log(
     action: str | None = Query(None, max_length=40),
     page: int = Query(1, ge=1, le=100_000),
     page_size: int = Query(50, ge=1, le=200),
 ) -> dict:
     with session_scope() as session:
-        query = select(AuditEntry)
-        count = select(func.count()).select_from(AuditEntry)
-        if action:
-            query, count = query.where(AuditEntry.action == action), count.where(AuditEntry.action == action)
-        total = session.scalar(count) or 0
-        rows = session.scalars(
-            query.order_by(AuditEntry.id.desc()).offset((page - 1) * page_size).limit(page_size)
-        )
-        return {
-            "total": total,
-            "page": page,
-            "entries": [
-                {
-                    "id": e.id,
-                    "at": e.created_at.isoformat() if e.created_at else None,
-                    "actor": e.actor,
-                    "action": e.action,
-                    "target": e.target,
-                    "details": e.details,
-                    "ip": e.ip,
-                }
-                for e in rows
-            ],
-        }
+        return accounts.audit_log(session, action=action, page=page, page_size=page_size)
 
 
-def user_json(user: StaffUser) -> dict:
-    locked = (
-        user.locked_until is not None
-        and (
-            user.locked_until
-            if user.locked_until.tzinfo
-            else user.locked_until.replace(tzinfo=dt.timezone.utc)
-        )
-        > utcnow()
-    )
-    return {
-        "id": user.id,
-        "username": user.username,
-        "role": user.role,
-        "active": user.active,
-        "locked": locked,
-        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
-    }
-
-
-@admin.get("/users")
+@admin.get("/users", response_model=out.StaffAccounts)
 def users() -> dict:
     with session_scope() as session:
-        return {
-            "users": [user_json(u) for u in session.scalars(select(StaffUser).order_by(StaffUser.username))],
-            "roles": list(ROLES),
-        }
+        return accounts.list_users(session)
 
 
 class NewUserBody(BaseModel):
@@ -365,22 +296,17 @@ class NewUserBody(BaseModel):
     role: Literal["reviewer", "admin"]
 
 
-@admin.post("/users", status_code=201)
+@admin.post("/users", status_code=201, response_model=out.StaffAccount)
 def add_user(body: NewUserBody, staff: StaffContext = Depends(require_admin)) -> dict:
-    try:
-        with session_scope() as session:
-            user = create_user(session, username=body.username, password=body.password, role=body.role)
-            audit(
-                session,
-                actor=session.get(StaffUser, staff.user_id),
-                action="user_create",
-                target=f"user:{user.username}",
-                details={"role": user.role},
-                ip=staff.ip,
-            )
-            return user_json(user)
-    except StaffError as exc:
-        raise bad_request(exc) from exc
+    with refusals(), session_scope() as session:
+        return accounts.add_user(
+            session,
+            actor_id=staff.user_id,
+            ip=staff.ip,
+            username=body.username,
+            password=body.password,
+            role=body.role,
+        )
 
 
 class UserChangeBody(BaseModel):
@@ -390,39 +316,16 @@ class UserChangeBody(BaseModel):
     unlock: bool = False
 
 
-@admin.patch("/users/{user_id}")
+@admin.patch("/users/{user_id}", response_model=out.StaffAccount)
 def change_user(user_id: int, body: UserChangeBody, staff: StaffContext = Depends(require_admin)) -> dict:
-    try:
-        with session_scope() as session:
-            user = session.get(StaffUser, user_id)
-            if user is None:
-                raise HTTPException(404, "no such user")
-            if user.id == staff.user_id and (body.active is False or body.role == "reviewer"):
-                raise StaffError("you cannot deactivate or demote yourself")
-            changes: dict[str, object] = {}
-            if body.role is not None and body.role != user.role:
-                changes["role"] = [user.role, body.role]
-                user.role = body.role
-            if body.active is not None and body.active != user.active:
-                changes["active"] = body.active
-                user.active = body.active
-                if not body.active:
-                    close_sessions(session, user.id)
-            if body.password:
-                set_password(user, body.password)
-                close_sessions(session, user.id)
-                changes["password"] = "reset"
-            if body.unlock:
-                user.locked_until, user.failed_logins, user.first_failed_at = None, 0, None
-                changes["unlocked"] = True
-            audit(
-                session,
-                actor=session.get(StaffUser, staff.user_id),
-                action="user_update",
-                target=f"user:{user.username}",
-                details=changes,
-                ip=staff.ip,
-            )
-            return user_json(user)
-    except StaffError as exc:
-        raise bad_request(exc) from exc
+    with refusals(), session_scope() as session:
+        return accounts.change_user(
+            session,
+            actor_id=staff.user_id,
+            ip=staff.ip,
+            user_id=user_id,
+            role=body.role,
+            active=body.active,
+            password=body.password,
+            unlock_account=body.unlock,
+        )

@@ -8,7 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from api.services.staff.auth import LOGIN_CSRF_COOKIE, current_staff, set_cookie
+from api.deps import LOGIN_CSRF_COOKIE, current_staff
+from api.routers.staff.cookies import set_cookie
 from core.settings import PROJECT_ROOT
 
 STAFF_WEB = PROJECT_ROOT / "web" / "staff"

@@ -6,10 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import ChatExchange, UnresolvedQuestion
+from core.models import AnswerFeedback, ChatExchange, UnresolvedQuestion
 from core.privacy import redact
 from core.review import Item, cluster
 
@@ -94,13 +94,7 @@ def dashboard(session: Session, days: int = 30) -> dict[str, Any]:
 
 
 def _feedback(session: Session, since: dt.datetime) -> dict[str, Any]:
-    """👍/👎 counts from core.feedback's table, if that feature is installed; else available=False."""
-    try:
-        from core.models import AnswerFeedback
-    except ImportError:
-        return {"available": False, "up": 0, "down": 0, "rate_up": None}
-    if not inspect(session.get_bind()).has_table(AnswerFeedback.__tablename__):
-        return {"available": False, "up": 0, "down": 0, "rate_up": None}
+    """👍/👎 counts of the period."""
     counts: dict[str, int] = {
         rating: count
         for rating, count in session.execute(

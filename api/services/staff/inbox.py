@@ -249,6 +249,17 @@ def pending_examples(session: Session) -> list[ReviewDecision]:
     )
 
 
+def pending_json(session: Session, shown: int = 200) -> dict[str, Any]:
+    pending = pending_examples(session)
+    return {
+        "count": len(pending),
+        "examples": [
+            {"question_id": d.question_id, "intent": d.intent, "text": d.example_text}
+            for d in pending[:shown]
+        ],
+    }
+
+
 def export_reviewed(
     session: Session,
     *,
@@ -320,21 +331,4 @@ def export_reviewed(
         "results": counts,
         "intents": {k: len(v) for k, v in plan.written.items()},
         "validation": validation_output[-1500:],
-    }
-
-
-# --- drafts ---------------------------------------------------------------------------------
-
-
-def draft_json(draft: ContentDraft) -> dict[str, Any]:
-    return {
-        "id": draft.id,
-        "created_at": draft.created_at.isoformat() if draft.created_at else None,
-        "question_ids": draft.question_ids,
-        "question_text": redact(draft.question_text),
-        "title": draft.title,
-        "answer": draft.answer,
-        "source_url": draft.source_url,
-        "status": draft.status,
-        "completed_at": draft.completed_at.isoformat() if draft.completed_at else None,
     }

@@ -12,12 +12,8 @@ import hmac
 import time
 
 import httpx
-import structlog
-from fastapi import HTTPException, Request
 
-from core.settings import Settings, get_settings
-
-logger = structlog.get_logger(__name__)
+from core.settings import Settings
 
 HEADER = "X-Zalo-Access-Token"
 MAX_CACHE = 10_000
@@ -69,19 +65,3 @@ async def verify_access_token(access_token: str, settings: Settings) -> str:
         _cache.clear()
     _cache[key] = (user_id, now + settings.zalo_identity_cache_seconds)
     return user_id
-
-
-async def miniapp_sender(request: Request) -> str | None:
-    """FastAPI dependency: "zalo:<id>" for a request carrying a valid Zalo token, None without one."""
-    token = request.headers.get(HEADER, "").strip()
-    if not token:
-        return None
-    try:
-        return "zalo:" + await verify_access_token(token, get_settings())
-    except InvalidZaloToken as exc:
-        raise HTTPException(
-            401, "Zalo access token is not valid; send the request without it to stay anonymous"
-        ) from exc
-    except ZaloGraphUnavailable as exc:
-        logger.warning("zalo_graph_unavailable", error=str(exc))
-        raise HTTPException(503, "Zalo could not be reached to verify the access token") from exc

@@ -1,20 +1,43 @@
-"""Staff authentication: session cookie, CSRF header, roles."""
+"""FastAPI dependencies: who is calling (a staff session, a Zalo Mini App user) and the Rasa client."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 
-from fastapi import Depends, HTTPException, Request, Response
+import structlog
+from fastapi import Depends, HTTPException, Request
 
+from api.services.rasa_client import RasaClient
+from api.services.zalo.client import ZaloOAClient
+from api.services.zalo.identity import HEADER, InvalidZaloToken, ZaloGraphUnavailable, verify_access_token
 from core.db import session_scope
 from core.settings import get_settings
 from core.staff.login import find_session
+
+logger = structlog.get_logger(__name__)
 
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_rasa(request: Request) -> RasaClient:
+    return request.app.state.rasa  # type: ignore[no-any-return]
+
+
+def get_zalo_client(request: Request) -> ZaloOAClient:
+    """One OA client per app (its token store's lock must be shared by all requests)."""
+    client = getattr(request.app.state, "zalo", None)
+    if client is None:
+        client = ZaloOAClient(get_settings())
+        request.app.state.zalo = client
+    return client
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 @dataclass(frozen=True)
@@ -29,43 +52,6 @@ class StaffContext:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
-
-
-def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
-def cookie_secure(request: Request) -> bool:
-    mode = get_settings().staff_cookie_secure.strip().lower()
-    if mode in {"1", "true", "yes", "on"}:
-        return True
-    if mode in {"0", "false", "no", "off"}:
-        return False
-    return request.url.scheme == "https"
-
-
-def set_cookie(
-    response: Response,
-    request: Request,
-    name: str,
-    value: str,
-    *,
-    http_only: bool,
-    max_age: int | None = None,
-) -> None:
-    response.set_cookie(
-        name,
-        value,
-        max_age=max_age,
-        path="/",
-        httponly=http_only,
-        samesite="strict",
-        secure=cookie_secure(request),
-    )
-
-
-def clear_cookie(response: Response, request: Request, name: str) -> None:
-    response.delete_cookie(name, path="/", httponly=True, samesite="strict", secure=cookie_secure(request))
 
 
 def current_staff(request: Request) -> StaffContext | None:
@@ -105,3 +91,19 @@ def check_login_csrf(request: Request) -> None:
     sent = request.headers.get(CSRF_HEADER, "")
     if not cookie or not sent or not secrets.compare_digest(cookie, sent):
         raise HTTPException(403, "missing or invalid CSRF token (reload the login page)")
+
+
+async def miniapp_sender(request: Request) -> str | None:
+    """FastAPI dependency: "zalo:<id>" for a request carrying a valid Zalo token, None without one."""
+    token = request.headers.get(HEADER, "").strip()
+    if not token:
+        return None
+    try:
+        return "zalo:" + await verify_access_token(token, get_settings())
+    except InvalidZaloToken as exc:
+        raise HTTPException(
+            401, "Zalo access token is not valid; send the request without it to stay anonymous"
+        ) from exc
+    except ZaloGraphUnavailable as exc:
+        logger.warning("zalo_graph_unavailable", error=str(exc))
+        raise HTTPException(503, "Zalo could not be reached to verify the access token") from exc
