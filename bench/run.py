@@ -202,7 +202,7 @@ def main() -> int:
                     "endpoints.yml",
                 )
             else:
-                from tests.support.services import Postgres, ensure_postgres, ensure_redis
+                from devtools.services import Postgres, ensure_postgres, ensure_redis
 
                 pg = Postgres(ensure_postgres())
                 redis_url = ensure_redis()

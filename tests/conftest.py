@@ -91,7 +91,7 @@ os.environ.setdefault("RATE_LIMIT_PER_IP", "100000/minute")
 @pytest.fixture(scope="session")
 def postgres():  # type: ignore[no-untyped-def]
     """The PostgreSQL server (started if needed; the test FAILS, naming what is missing, if it cannot be)."""
-    from tests.support.services import Postgres, ServiceMissing, ensure_postgres
+    from devtools.services import Postgres, ServiceMissing, ensure_postgres
 
     try:
         return Postgres(user=ensure_postgres())
@@ -102,7 +102,7 @@ def postgres():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """URL of the Redis server (started if needed; the test FAILS, naming what is missing, if not)."""
-    from tests.support.services import ServiceMissing, ensure_redis
+    from devtools.services import ServiceMissing, ensure_redis
 
     try:
         return ensure_redis()
@@ -138,7 +138,7 @@ def prod_stack(postgres, redis_url: str, tmp_path_factory: pytest.TempPathFactor
     Tests that stop a process start it again before they finish."""
     import secrets
 
-    from tests.support.services import prod_env
+    from devtools.services import prod_env
     from tests.support.stack import start_stack
 
     prefix = f"dvctest{secrets.token_hex(4)}"
