@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup env db lookups train eval eval-dev run test test-rasa test-app browsers lock clean
+.PHONY: help setup env db lookups train eval eval-dev run lint test test-unit test-rasa test-app browsers lock clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -87,6 +87,19 @@ browsers: ## Install Debian's Chromium for the browser tests if missing
 .PHONY: miniapp
 miniapp: ## Build the Zalo Mini App (miniapp/dist, served by the API at /miniapp/)
 	cd miniapp && npm ci --no-audit --no-fund && npm run build
+
+LINTED := api core actions cli bot bench devtools migrations scripts tests
+
+lint: $(APP_VENV)/.installed ## ruff (lint + format check), mypy, import boundaries
+	$(APP_VENV)/bin/ruff check $(LINTED)
+	$(APP_VENV)/bin/ruff format --check $(LINTED)
+	$(APP_VENV)/bin/mypy api core actions cli
+	$(APP_VENV)/bin/lint-imports --no-cache
+
+FAST := not stack and not rasa_env and not redis and not postgres
+
+test-unit: $(APP_VENV)/.installed ## The fast tests: no training, no Rasa, no Redis/PostgreSQL (< 2 min)
+	$(APP_PY) -m pytest -q -m "$(FAST)" tests/unit
 
 test-rasa: $(RASA_VENV)/.installed $(MODEL)
 	$(RASA_PY) -m pytest -q tests/rasa_runtime

@@ -12,6 +12,27 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE_DIR = ROOT / "data" / "catalogue"
 
 
+# Markers from what a test uses, so that `make test-unit` can leave out what needs services.
+MARKER_FIXTURES = {
+    "stack": {"stack", "prod_stack", "browser"},
+    "redis": {"redis_url", "prod_stack"},
+    "postgres": {"postgres", "pg_database_url", "prod_stack"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath))
+        if "rasa_runtime" in path.parts:
+            item.add_marker(pytest.mark.rasa_env)
+        if "integration" in path.parts:
+            item.add_marker(pytest.mark.stack)
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in MARKER_FIXTURES.items():
+            if used & fixtures:
+                item.add_marker(getattr(pytest.mark, marker))
+
+
 def _reset_caches() -> None:
     from core.db import get_engine, get_sessionmaker
     from core.settings import get_settings

@@ -12,7 +12,8 @@ def test_every_route_documents_its_answer() -> None:
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             success = next(code for code in operation["responses"] if code.startswith("2"))
-            schema = operation["responses"][success].get("content", {}).get("application/json", {}).get("schema")
+            content = operation["responses"][success].get("content", {})
+            schema = content.get("application/json", {}).get("schema")
             if "$ref" not in str(schema):
                 undocumented.append(f"{method.upper()} {path}")
     assert undocumented == []

@@ -288,8 +288,9 @@ def test_review_actions_are_recorded_and_audited(client: TestClient) -> None:
     assert client.get("/api/staff/inbox").json()["total_questions"] == 1
 
 
+@pytest.mark.rasa_env
 def test_export_writes_valid_deduplicated_rasa_yaml(client: TestClient, export_dir: Path) -> None:
-    """Runs the real `rasa data validate` on data/ plus the exported file."""
+    """Runs the real `rasa data validate` on the training data plus the exported file."""
     heldout_text = yaml.safe_load((HELDOUT_DIR / "accented.yml").read_text(encoding="utf-8"))["nlu"][0]
     heldout_sentence = heldout_text["examples"].splitlines()[0][2:]
     ids = seed_questions(
