@@ -294,7 +294,7 @@ def test_new_pair_is_persisted_before_the_new_access_token_is_used(
     async def run() -> None:
         client = ZaloOAClient(zalo_settings)
         try:
-            await client.send_text("2468458835296117922", "Xin chào")
+            await client.send_reply("2468458835296117922", Reply(text="Xin chào"))
         finally:
             await client.aclose()
 

@@ -69,6 +69,3 @@ class ZaloOAClient:
             await self.send_message(user_id, message)
             sent += 1
         return sent
-
-    async def send_text(self, user_id: str, text: str) -> int:
-        return await self.send_reply(user_id, Reply(text=text))

@@ -146,7 +146,6 @@ class TokenStore:
         self._settings = settings
         self._http = http
         self._lock = asyncio.Lock()
-        self.refresh_calls = 0
 
     async def access_token(self) -> str:
         pair = await run_in_threadpool(load_pair, self._settings)
@@ -186,7 +185,6 @@ class TokenStore:
             return new.access_token
 
     async def _call_refresh(self, refresh_token: str) -> tuple[str, str, float]:
-        self.refresh_calls += 1
         url = f"{self._settings.zalo_oauth_base.rstrip('/')}/v4/oa/access_token"
         try:
             response = await self._http.post(
