@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     rasa_timeout_seconds: float = 30.0
     hotline: str = "1900 0368"
-    # Zalo (issue 5). Empty secrets: the OA webhook answers 503 and Mini App tokens are refused.
+    # Zalo. Empty secrets: the OA webhook answers 503 and Mini App tokens are refused.
     zalo_app_id: str = ""
     zalo_oa_secret_key: str = ""  # signs webhook events (X-ZEvent-Signature)
     zalo_app_secret: str = ""  # OAuth refresh (secret_key header) and Graph appsecret_proof
@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     zalo_token_refresh_margin_seconds: int = 300
     zalo_identity_cache_seconds: int = 300
     zalo_http_timeout_seconds: float = 10.0
-    # Production footing (issue 7). Several Rasa servers (comma-separated URLs): the API picks one
+    # Production footing. Several Rasa servers (comma-separated URLs): the API picks one
     # per sender (sticky) and fails over to the next when one is unreachable. Empty: rasa_url only.
     rasa_urls: str = ""
     # Redis for shared state (rate limits). Empty: in-memory, per process.
@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     # SQLAlchemy URL of Rasa's tracker store; empty: sqlite file RASA_TRACKER_DB.
     rasa_tracker_url: str = ""
     rasa_tracker_db: str = ""
-    # Staff console (issue 6). Cookie "Secure" flag: auto (when the request is HTTPS) | true | false.
+    # Staff console. Cookie "Secure" flag: auto (when the request is HTTPS) | true | false.
     staff_cookie_secure: str = "auto"
     staff_session_hours: float = 8.0
     staff_max_failed_logins: int = 5

@@ -1,4 +1,4 @@
-"""A durable fallback for chat records while the database is unavailable (issue 7).
+"""A durable fallback for chat records while the database is unavailable.
 
 When an exchange (and its unresolved question) cannot be written, it is appended as one JSON
 line to a file under SPOOL_DIR (var/spool by default; fsync'ed, mode 0600; the text is already

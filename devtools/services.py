@@ -1,4 +1,4 @@
-"""PostgreSQL and Redis for the integration tests (issue 7): make sure they run, or fail clearly.
+"""PostgreSQL and Redis for the integration tests: make sure they run, or fail clearly.
 
 The machines running this project provide PostgreSQL on 127.0.0.1:5432 and Redis on
 127.0.0.1:6379. If one is not answering and its binaries are installed, it is started here

@@ -101,7 +101,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
         running.stop_all()
 
 
-# --- Production footing (issue 7): PostgreSQL, Redis, rate limits ---------------------------------
+# --- Production footing: PostgreSQL, Redis, rate limits ---------------------------------------------
 
 # The shared test stack and in-process apps serve many tests from one IP and a few senders: rate
 # limits stay out of their way unless a test sets them (tests/unit/test_ratelimit*.py do).

@@ -1,4 +1,4 @@
-"""ASGI middleware that guards the API: body-size limit and rate limits (issue 7)."""
+"""ASGI middleware that guards the API: body-size limit and rate limits."""
 
 from api.middleware.body_limit import BodySizeLimit
 from api.middleware.ratelimit import ChatRateLimit

@@ -1,4 +1,4 @@
-"""Several Rasa servers behind the API (issue 7): a sticky choice per sender, failover when one is down.
+"""Several Rasa servers behind the API: a sticky choice per sender, failover when one is down.
 
 Every Rasa server shares the tracker store (SQL) and the lock store (Redis), so any of them can
 serve any conversation; sticking to one per sender only avoids lock contention. A message is

@@ -1,4 +1,4 @@
-"""Faults, for real (issue 7): each test stops and starts a real process or cuts the real database,
+"""Faults, for real: each test stops and starts a real process or cuts the real database,
 and checks that the user gets a clear, friendly answer, nothing they sent is lost, and the service
 recovers by itself. Runs on the production footing (`prod_stack`: PostgreSQL + Redis), plus one
 SQLite case on the shared `stack`.

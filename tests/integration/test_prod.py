@@ -1,4 +1,4 @@
-"""The production footing, for real (issue 7): PostgreSQL app database and Rasa tracker store,
+"""The production footing, for real: PostgreSQL app database and Rasa tracker store,
 Redis lock store and rate limits — started by the `prod_stack` fixture on throwaway databases."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hostile input on POST /api/chat (issue 7): each gets a clear 4xx, never a 500, and nothing breaks.
+"""Hostile input on POST /api/chat: each gets a clear 4xx, never a 500, and nothing breaks.
 
 In-process app on a real (SQLite) database; Rasa points at a closed port, so a valid message gets
 the documented 503 and is kept in the unresolved log. After every case the service still answers.

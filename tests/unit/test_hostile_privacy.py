@@ -1,4 +1,4 @@
-"""Personal data in hostile or careless messages (issue 7): bank accounts and card numbers are
+"""Personal data in hostile or careless messages: bank accounts and card numbers are
 redacted before anything is stored, and logs never carry what the user wrote."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rate limits on POST /api/chat (issue 7): per sender and per IP, 429 with Retry-After.
+"""Rate limits on POST /api/chat: per sender and per IP, 429 with Retry-After.
 
 In memory (no REDIS_URL) and on the real Redis server (shared by several app instances, as by
 several API workers). Rasa is a closed port: an allowed message gets the documented 503.

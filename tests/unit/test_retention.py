@@ -1,4 +1,4 @@
-"""Retention (issue 7): old conversations leave Rasa's tracker store, old rows leave our tables.
+"""Retention: old conversations leave Rasa's tracker store, old rows leave our tables.
 
 The tracker store here is a SQLite file with Rasa's `events` table layout (rasa.core.tracker_store
 .SQLTrackerStore.SQLEvent); tests/integration/test_prod.py runs the same purge on the table the

@@ -1,4 +1,4 @@
-"""Staff review console: pages under /staff, JSON under /api/staff (issue 6)."""
+"""Staff review console: pages under /staff, JSON under /api/staff."""
 
 from fastapi import APIRouter
 

@@ -1,1 +1,1 @@
-"""Staff review console use cases (issue 6): auth, inbox, export, training, dashboard."""
+"""Staff review console use cases: accounts, inbox and export, drafts, training, models, dashboard."""
