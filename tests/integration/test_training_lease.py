@@ -85,10 +85,11 @@ def runs(stack: Stack) -> list[tuple[int, str, str | None]]:
 
 
 def rasa_trainings(stack: Stack) -> int:
-    """`rasa train` processes started by this worker."""
+    """`rasa train` processes started by this worker (`-ww`: without a terminal, ps cuts lines at
+    80 columns, before " train " when the checkout's path is long)."""
     pid = stack.processes["api"].pid
     children = subprocess.run(
-        ["ps", "-o", "args=", "--ppid", str(pid)], capture_output=True, text=True
+        ["ps", "-ww", "-o", "args=", "--ppid", str(pid)], capture_output=True, text=True
     ).stdout
     return sum(" train " in f" {line} " for line in children.splitlines())
 
