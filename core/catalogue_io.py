@@ -64,11 +64,20 @@ class FeeIn(BaseModel):
     note: dict[str, Any] = Field(default_factory=dict)
 
 
+Level = Literal["commune", "province", "central"]
+
+
 class ServiceIn(_Record):
     slug: str = Field(pattern=SLUG_PATTERN)
-    procedure_code: str | None = None
+    procedure_code: str | None = Field(default=None, pattern=r"^\d\.\d{6}$")
     name: dict[str, Any]
     aliases: list[str] = Field(default_factory=list)
+    # Everyday ways a citizen describes the need ("vợ mới sinh con"), per language; searched, never shown.
+    situations: dict[str, Any] = Field(default_factory=dict)
+    field: dict[str, Any] = Field(default_factory=dict)  # lĩnh vực, as the national database names it
+    level: list[Level] = Field(default_factory=list)  # cấp thực hiện
+    # Procedures of one family (first issue, re-issue, change...) share a group: asked back among them.
+    group: str | None = Field(default=None, pattern=SLUG_PATTERN)
     agency: dict[str, Any] = Field(default_factory=dict)
     end_to_end: bool | None = None  # None: not verified yet
     who_may_file: dict[str, Any] = Field(default_factory=dict)
@@ -88,7 +97,15 @@ class ServiceIn(_Record):
         return _localised(value, required=True)
 
     @field_validator(
-        "agency", "who_may_file", "documents", "steps", "processing_time", "where_to_file", mode="before"
+        "agency",
+        "who_may_file",
+        "documents",
+        "steps",
+        "processing_time",
+        "where_to_file",
+        "situations",
+        "field",
+        mode="before",
     )
     @classmethod
     def _loc(cls, value: Any) -> dict[str, Any]:
@@ -222,7 +239,9 @@ def _cross_checks(catalogue: Catalogue) -> list[str]:
 
 
 def catalogue_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.y*ml") if p.is_file())
+    """The curated files and the procedure records under `procedures/` (not `drafts/`)."""
+    found = [*directory.glob("*.y*ml"), *directory.glob("procedures/*.y*ml")]
+    return sorted(p for p in found if p.is_file())
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -296,6 +315,10 @@ def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
             "procedure_code": _str_or_none(s.procedure_code),
             "name": s.name,
             "aliases": s.aliases,
+            "situations": s.situations,
+            "field": s.field,
+            "level": s.level,
+            "group": s.group,
             "agency": s.agency,
             "end_to_end": s.end_to_end,
             "who_may_file": s.who_may_file,

@@ -31,6 +31,10 @@ class Service(SourcedMixin, Base):
     procedure_code: Mapped[str | None] = mapped_column(String(40))
     name: Mapped[Localised] = mapped_column(JSON)
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    situations: Mapped[Localised] = mapped_column(JSON, default=dict)
+    field: Mapped[Localised] = mapped_column(JSON, default=dict)
+    level: Mapped[list[str]] = mapped_column(JSON, default=list)
+    group: Mapped[str | None] = mapped_column(String(80), index=True)
     agency: Mapped[Localised] = mapped_column(JSON, default=dict)
     end_to_end: Mapped[bool | None] = mapped_column(Boolean)  # None: not verified
     who_may_file: Mapped[Localised] = mapped_column(JSON, default=dict)
