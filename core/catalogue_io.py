@@ -86,6 +86,8 @@ class ServiceIn(_Record):
     fee: FeeIn = Field(default_factory=FeeIn)
     processing_time: dict[str, Any] = Field(default_factory=dict)
     where_to_file: dict[str, Any] = Field(default_factory=dict)
+    conditions: dict[str, Any] = Field(default_factory=dict)  # yêu cầu, điều kiện
+    result: dict[str, Any] = Field(default_factory=dict)  # kết quả (what the citizen receives)
     portal_url: HttpUrl | None = None
     legal_basis: list[str] = Field(default_factory=list)
     valid_from: dt.date | None = None
@@ -105,6 +107,8 @@ class ServiceIn(_Record):
         "where_to_file",
         "situations",
         "field",
+        "conditions",
+        "result",
         mode="before",
     )
     @classmethod
@@ -327,6 +331,8 @@ def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
             "fee": {"offline": s.fee_offline, "online": s.fee_online, "note": s.fee_note},
             "processing_time": s.processing_time,
             "where_to_file": s.where_to_file,
+            "conditions": s.conditions,
+            "result": s.result,
             "portal_url": s.portal_url,
             "legal_basis": s.legal_basis,
             "valid_from": s.valid_from,

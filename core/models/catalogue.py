@@ -45,6 +45,8 @@ class Service(SourcedMixin, Base):
     fee_note: Mapped[Localised] = mapped_column(JSON, default=dict)
     processing_time: Mapped[Localised] = mapped_column(JSON, default=dict)
     where_to_file: Mapped[Localised] = mapped_column(JSON, default=dict)
+    conditions: Mapped[Localised] = mapped_column(JSON, default=dict)
+    result: Mapped[Localised] = mapped_column(JSON, default=dict)
     portal_url: Mapped[str | None] = mapped_column(String(500))
     legal_basis: Mapped[list[str]] = mapped_column(JSON, default=list)
     valid_from: Mapped[dt.date | None] = mapped_column(Date)

@@ -1,4 +1,4 @@
-"""catalogue: national-procedure fields (situations, field, level, sibling group)
+"""catalogue: national-procedure fields (situations, field, level, sibling group, conditions, result)
 
 Revision ID: 0008_procedure_fields
 Revises: 0007_leases
@@ -20,6 +20,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("situations", sa.JSON(), nullable=False, server_default="{}"))
         batch.add_column(sa.Column("field", sa.JSON(), nullable=False, server_default="{}"))
         batch.add_column(sa.Column("level", sa.JSON(), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("conditions", sa.JSON(), nullable=False, server_default="{}"))
+        batch.add_column(sa.Column("result", sa.JSON(), nullable=False, server_default="{}"))
         batch.add_column(sa.Column("group", sa.String(80), nullable=True))
         batch.create_index("ix_services_group", ["group"])
 
@@ -28,6 +30,8 @@ def downgrade() -> None:
     with op.batch_alter_table("services") as batch:
         batch.drop_index("ix_services_group")
         batch.drop_column("group")
+        batch.drop_column("result")
+        batch.drop_column("conditions")
         batch.drop_column("level")
         batch.drop_column("field")
         batch.drop_column("situations")
