@@ -71,6 +71,7 @@ eval-dev: $(MODEL) ## Evaluate on the two dev sets (data/eval/nlu/dev, dev2): tu
 
 run: setup db train ## Set up, train, and start actions + Rasa + API on http://127.0.0.1:8000
 	@echo "Starting: API http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055). Ctrl-C stops all."
+	python3 scripts/ensure_env.py .env  # adds secrets introduced since .env was written
 	$(APP_VENV)/bin/honcho start --env .env --procfile Procfile
 
 WORKERS ?= 2

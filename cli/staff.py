@@ -71,7 +71,7 @@ def set_password_command(
             typer.echo(f"error: no user {username!r}", err=True)
             raise typer.Exit(1)
         set_password(user, password)
-        unlock(user)
+        unlock(session, user)
         close_sessions(session, user.id)
         audit(
             session,

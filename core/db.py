@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -11,14 +12,27 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.settings import get_settings
+from core.settings import PROJECT_ROOT, get_settings
+
+
+def private_file(path: Path) -> None:
+    """Create `path` (and missing parent folders) readable by the owner only: 0700 folders, 0600
+    file. The database holds the Zalo OA tokens. SQLite gives its -wal/-shm files the same mode.
+    The default folder (var/) is tightened even if it already exists."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.parent == PROJECT_ROOT / "var":
+        path.parent.chmod(0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+        if file.exists():
+            file.chmod(0o600)
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = url.split("///", 1)[-1]
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
 
         @event.listens_for(engine, "connect")

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     staff_max_failed_logins: int = 5
     staff_failed_window_minutes: int = 15
     staff_lockout_minutes: int = 15
+    # Login attempts ("N/minute"...; empty: off), per client address and over all addresses.
+    staff_login_rate_per_ip: str = "20/minute"
+    staff_login_rate_overall: str = "120/minute"
     # Reviewed examples are exported here (as Rasa YAML); training reads data/ plus this folder.
     staff_export_dir: Path = PROJECT_ROOT / "data" / "nlu" / "reviewed"
     # Candidate models, evaluation reports and training logs.

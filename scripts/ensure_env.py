@@ -15,6 +15,7 @@ def default_env() -> str:
             "# Created by `make env`. Secrets are random per install; keep this file private.",
             f"RASA_TOKEN={secrets.token_urlsafe(32)}",
             f"SENDER_HASH_KEY={secrets.token_urlsafe(32)}",
+            f"ACTION_SERVER_TOKEN={secrets.token_urlsafe(32)}",
             "RASA_URL=http://127.0.0.1:5005",
             "ACTION_SERVER_URL=http://127.0.0.1:5055",
             "ACTION_ENDPOINT_URL=http://127.0.0.1:5055/webhook",
@@ -26,9 +27,24 @@ def default_env() -> str:
     )
 
 
+# Secrets added after an install's .env was written: appended to it when missing.
+LATER_SECRETS = ("ACTION_SERVER_TOKEN",)
+
+
+def add_missing_secrets(target: Path) -> None:
+    text = target.read_text(encoding="utf-8")
+    present = {line.split("=", 1)[0].strip() for line in text.splitlines() if "=" in line}
+    missing = [name for name in LATER_SECRETS if name not in present]
+    if missing:
+        lines = "".join(f"{name}={secrets.token_urlsafe(32)}\n" for name in missing)
+        target.write_text(text + ("" if text.endswith("\n") or not text else "\n") + lines, encoding="utf-8")
+        print(f"added {', '.join(missing)} to {target}")
+
+
 def main() -> int:
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".env"
     if target.exists():
+        add_missing_secrets(target)
         return 0
     target.write_text(default_env(), encoding="utf-8")
     target.chmod(0o600)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PY = ROOT / ".venv" / "bin" / "python"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -42,6 +43,8 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 def build(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]]]:
     env = {**read_dotenv(ROOT / ".env"), **os.environ}
+    # Rasa and the action server both start here: without a configured secret, one for this run.
+    env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(32))
     actions_url = f"http://127.0.0.1:{args.actions_port}"
     rasa_ports = [args.rasa_port + i for i in range(args.workers)]
     env.update(
@@ -58,14 +61,22 @@ def build(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
     commands = {
-        "actions": [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(args.actions_port)],
+        # both read their secrets (ACTION_SERVER_TOKEN, RASA_TOKEN) from the environment, not argv
+        "actions": [
+            str(APP_PY),
+            "-m",
+            "actions.serve",
+            "--actions",
+            "actions",
+            "--port",
+            str(args.actions_port),
+        ],
         **{
             f"rasa{i}": [
-                # "=": a random token may start with "-", which argparse would take for an option
-                str(RASA),
-                "run",
+                str(RASA_PY),
+                "-m",
+                "bot.serve",
                 "--enable-api",
-                f"--auth-token={env.get('RASA_TOKEN', '')}",
                 "--interface",
                 "127.0.0.1",
                 "--port",
@@ -93,11 +104,8 @@ def build(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]
             "--workers",
             str(args.workers),
             "--no-access-log",
-            *(
-                ["--proxy-headers", "--forwarded-allow-ips", args.forwarded_allow_ips]
-                if args.forwarded_allow_ips
-                else []
-            ),
+            # explicit: uvicorn's default trusts X-Forwarded-For from 127.0.0.1
+            f"--forwarded-allow-ips={args.forwarded_allow_ips}",
         ],
     }
     return env, commands

@@ -37,6 +37,7 @@ class RasaClient:
             response = await self._http.post(
                 "/webhooks/api/webhook",
                 json={"sender": sender_id, "message": text, "input_channel": channel, "metadata": metadata},
+                headers={"Authorization": f"Bearer {self._token}"},  # the channel refuses calls without it
             )
             response.raise_for_status()
             body = response.json()

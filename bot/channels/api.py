@@ -3,11 +3,15 @@
 POST /webhooks/api/webhook with {"sender", "message", "input_channel", "metadata"} answers
 {"messages": [...], "intent": {...}, "entities": [...], "slots": {...}} so that the API can
 record analytics (intent, confidence, service, language) without a second NLU call.
+Every call must carry `Authorization: Bearer $RASA_TOKEN` (the token of Rasa's HTTP API): without
+it anyone on the machine could write into any conversation and read its slots back.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,10 +35,18 @@ class ApiInput(RestInput):
     def name(cls) -> str:
         return "api"
 
+    def __init__(self, token: str) -> None:
+        if not token:
+            raise ValueError("the api channel needs RASA_TOKEN (start Rasa with python -m bot.serve)")
+        self.expected = f"Bearer {token}".encode()
+
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ApiInput:
         rasa_fixes.apply()  # Rasa builds its channels once, before it serves any message
-        return cls()
+        return cls(os.environ.get("RASA_TOKEN", ""))
+
+    def authorised(self, request: Request) -> bool:
+        return secrets.compare_digest(request.headers.get("Authorization", "").encode(), self.expected)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("api_webhook", __name__)
@@ -45,6 +57,8 @@ class ApiInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not self.authorised(request):
+                return response.json({"error": "missing or wrong token"}, status=401)
             body = request.json if isinstance(request.json, dict) else {}
             sender_id = body.get("sender")
             text = body.get("message")

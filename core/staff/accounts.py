@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.models import StaffUser
+from core.models import LoginAttempt, StaffUser
 from core.staff.errors import StaffError
 from core.staff.passwords import check_password_strength, hash_password
 
@@ -27,9 +27,7 @@ def create_user(session: Session, *, username: str, password: str, role: str) ->
     check_password_strength(password)
     if session.scalars(select(StaffUser).where(StaffUser.username == name)).first() is not None:
         raise StaffError(f"user {name!r} already exists")
-    user = StaffUser(
-        username=name, password_hash=hash_password(password), role=role, active=True, failed_logins=0
-    )
+    user = StaffUser(username=name, password_hash=hash_password(password), role=role, active=True)
     session.add(user)
     session.flush()
     return user
@@ -44,5 +42,6 @@ def find_user(session: Session, username: str) -> StaffUser | None:
     return session.scalars(select(StaffUser).where(StaffUser.username == username.strip().lower())).first()
 
 
-def unlock(user: StaffUser) -> None:
-    user.locked_until, user.failed_logins, user.first_failed_at = None, 0, None
+def unlock(session: Session, user: StaffUser) -> None:
+    """Lift every lock and forget every failed login of `user`."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.user_id == user.id))

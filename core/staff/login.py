@@ -1,4 +1,4 @@
-"""Login with lock-out after repeated failures, and login sessions."""
+"""Login with lock-out after repeated failures (per account and client address), and login sessions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import as_utc, utcnow
-from core.models import StaffSession, StaffUser
+from core.models import LoginAttempt, StaffSession, StaffUser
 from core.settings import get_settings
 from core.staff.audit import audit
 from core.staff.errors import StaffError
@@ -25,20 +25,30 @@ from core.staff.passwords import (
 
 
 class LoginRefused(StaffError):
-    def __init__(self, message: str, locked: bool = False) -> None:
-        super().__init__(message)
-        self.locked = locked
+    """One answer for an unknown user, a wrong password, an inactive or a locked account."""
+
+    def __init__(self) -> None:
+        super().__init__("wrong username or password")
 
 
 def authenticate(session: Session, username: str, password: str, ip: str | None = None) -> StaffUser:
-    """Check the password; count failures; lock the account after too many. Audits every attempt."""
+    """Check the password; count failures per (account, client address) and lock that pair after
+    too many. Unknown, locked and wrong all look alike to the caller (same error, one argon2
+    verification each). Audits every attempt."""
     settings = get_settings()
     now = utcnow()
     name = username.strip().lower()
     user = session.scalars(select(StaffUser).where(StaffUser.username == name)).first()
+    attempt = None
+    if user is not None:
+        attempt = session.scalars(
+            select(LoginAttempt).where(LoginAttempt.user_id == user.id, LoginAttempt.client == client_key(ip))
+        ).first()
+    locked = attempt is not None and is_locked(attempt, now)
+    # Always exactly one verification: the dummy hash when the result cannot matter.
+    checked_hash = user.password_hash if user is not None and not locked else DUMMY_HASH
+    password_ok = verify_password(checked_hash, password)
     if user is None:
-        # Same work as a real check, so timing does not tell which usernames exist.
-        verify_password(DUMMY_HASH, password)
         audit(
             session,
             actor=None,
@@ -48,9 +58,8 @@ def authenticate(session: Session, username: str, password: str, ip: str | None 
             details={"reason": "unknown user"},
             ip=ip,
         )
-        raise LoginRefused("wrong username or password")
-    locked_until = as_utc(user.locked_until)
-    if locked_until and locked_until > now:
+        raise LoginRefused()
+    if locked:
         audit(
             session,
             actor=user,
@@ -59,28 +68,19 @@ def authenticate(session: Session, username: str, password: str, ip: str | None 
             details={"reason": "locked"},
             ip=ip,
         )
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(f"account locked after too many failed logins; try again in {minutes} min", True)
-    if not verify_password(user.password_hash, password) or not user.active:
-        window = dt.timedelta(minutes=settings.staff_failed_window_minutes)
-        first = as_utc(user.first_failed_at)
-        if first is None or now - first > window:
-            user.first_failed_at, user.failed_logins = now, 1
-        else:
-            user.failed_logins += 1
+        raise LoginRefused()
+    if not password_ok or not user.active:
+        attempt = count_failure(session, user, attempt, ip, now)
         details: dict[str, Any] = {
             "reason": "inactive" if not user.active else "wrong password",
-            "failures": user.failed_logins,
+            "failures": attempt.failures,
         }
-        locked = user.failed_logins >= settings.staff_max_failed_logins
-        if locked:
-            user.locked_until = now + dt.timedelta(minutes=settings.staff_lockout_minutes)
-            user.failed_logins, user.first_failed_at = 0, None
+        if attempt.locked_until is not None:
             details["locked_minutes"] = settings.staff_lockout_minutes
         audit(
             session, actor=user, action="login_failed", target=f"user:{user.username}", details=details, ip=ip
         )
-        if locked:
+        if attempt.locked_until is not None:
             audit(
                 session,
                 actor=user,
@@ -89,13 +89,47 @@ def authenticate(session: Session, username: str, password: str, ip: str | None 
                 details={"minutes": settings.staff_lockout_minutes},
                 ip=ip,
             )
-            raise LoginRefused("account locked after too many failed logins", True)
-        raise LoginRefused("wrong username or password")
-    user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
+        raise LoginRefused()
+    if attempt is not None:
+        session.delete(attempt)
     user.last_login_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def client_key(ip: str | None) -> str:
+    return (ip or "-")[:64]
+
+
+def is_locked(attempt: LoginAttempt, now: dt.datetime) -> bool:
+    locked_until = as_utc(attempt.locked_until)
+    return locked_until is not None and locked_until > now
+
+
+def count_failure(
+    session: Session, user: StaffUser, attempt: LoginAttempt | None, ip: str | None, now: dt.datetime
+) -> LoginAttempt:
+    """One more failure of `user` from `ip`; locks the pair once there are too many in the window."""
+    settings = get_settings()
+    window = dt.timedelta(minutes=settings.staff_failed_window_minutes)
+    if attempt is None:
+        attempt = LoginAttempt(user_id=user.id, client=client_key(ip), failures=0, first_failed_at=now)
+        session.add(attempt)
+    first = as_utc(attempt.first_failed_at)
+    if attempt.locked_until is not None or first is None or now - first > window:
+        attempt.first_failed_at, attempt.failures, attempt.locked_until = now, 0, None
+    attempt.failures += 1
+    if attempt.failures >= settings.staff_max_failed_logins:
+        attempt.locked_until = now + dt.timedelta(minutes=settings.staff_lockout_minutes)
+    session.flush()
+    return attempt
+
+
+def locked_user_ids(session: Session) -> set[int]:
+    """Accounts locked from at least one client address right now."""
+    now = utcnow()
+    return {a.user_id for a in session.scalars(select(LoginAttempt)) if is_locked(a, now)}
 
 
 def open_session(session: Session, user: StaffUser) -> tuple[str, StaffSession]:

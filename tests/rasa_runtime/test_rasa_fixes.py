@@ -170,8 +170,9 @@ def test_the_saved_tracker_is_handed_to_the_caller() -> None:
     assert asyncio.run(processor.tracker_store.retrieve("s2")) is not None
 
 
-def test_the_channel_applies_the_fixes_when_rasa_builds_it() -> None:
+def test_the_channel_applies_the_fixes_when_rasa_builds_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.channels.api import ApiInput
 
+    monkeypatch.setenv("RASA_TOKEN", "channel-token")
     assert isinstance(ApiInput.from_credentials(None), ApiInput)
     assert RemoteAction._validate_action_result is not ORIGINALS["RemoteAction._validate_action_result"]

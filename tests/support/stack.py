@@ -15,7 +15,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_PY = ROOT / ".venv" / "bin" / "python"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
 MODEL = ROOT / "models" / "dvc.tar.gz"
 
 
@@ -50,6 +50,7 @@ class Stack:
     # Starts with "-" on purpose: one in 64 tokens from `make env` does, and Rasa must still get it.
     token: str = field(default_factory=lambda: "-" + secrets.token_urlsafe(16))
     hash_key: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    action_token: str = field(default_factory=lambda: "-" + secrets.token_urlsafe(16))
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     # Extra environment for every process (e.g. the PostgreSQL/Redis settings of endpoints.prod.yml).
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -70,6 +71,7 @@ class Stack:
             DATABASE_URL=self.database_url,
             RASA_URL=self.rasa_url,
             RASA_TOKEN=self.token,
+            ACTION_SERVER_TOKEN=self.action_token,
             SENDER_HASH_KEY=self.hash_key,
             ACTION_SERVER_URL=f"http://127.0.0.1:{self.ports['actions']}",
             ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.ports['actions']}/webhook",
@@ -85,13 +87,14 @@ class Stack:
     def command(self, name: str) -> list[str]:
         port = str(self.ports[name])
         if name == "actions":
-            return [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", port]
+            # as in the Procfile: secrets come from the environment, never argv
+            return [str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", port]
         if name == "rasa":
             return [
-                str(RASA),
-                "run",
+                str(RASA_PY),
+                "-m",
+                "bot.serve",
                 "--enable-api",
-                f"--auth-token={self.token}",
                 "--interface",
                 "127.0.0.1",
                 "--port",
@@ -114,6 +117,7 @@ class Stack:
             port,
             "--ws",
             "none",
+            "--forwarded-allow-ips=",  # as in the Procfile: no X-Forwarded-For is trusted
         ]
 
     def start(self, name: str) -> None:

@@ -32,6 +32,7 @@ from core.review import domain_intents
 from core.settings import get_settings
 from core.staff.errors import NotFound, StaffError
 from core.staff.login import LoginRefused
+from core.staff.throttle import LoginThrottle
 
 public = APIRouter(prefix="/api/staff", tags=["staff"])
 router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff)])
@@ -52,6 +53,21 @@ def refusals(status_code: int = 422) -> Iterator[None]:
 # --- login / session ------------------------------------------------------------------------
 
 
+def login_throttle(request: Request) -> LoginThrottle:
+    """One throttle per app (in memory unless REDIS_URL is set)."""
+    throttle = getattr(request.app.state, "login_throttle", None)
+    if throttle is None:
+        settings = get_settings()
+        throttle = LoginThrottle(
+            settings.redis_url,
+            settings.staff_login_rate_per_ip,
+            settings.staff_login_rate_overall,
+            prefix=f"{settings.redis_prefix}-login",
+        )
+        request.app.state.login_throttle = throttle
+    return throttle
+
+
 class LoginBody(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
@@ -64,14 +80,22 @@ class LoginBody(BaseModel):
 )
 def login(body: LoginBody, request: Request, response: Response) -> dict:
     check_login_csrf(request)
+    ip = client_ip(request)
+    decision = login_throttle(request).check(ip)
+    if not decision.allowed:
+        raise HTTPException(
+            429,
+            f"too many login attempts; try again in {decision.retry_after} s",
+            headers={"Retry-After": str(decision.retry_after)},
+        )
     refused: LoginRefused | None = None
     with session_scope() as session:  # failures are committed too: they count towards the lock-out
         try:
-            token, who = accounts.login(session, body.username, body.password, client_ip(request))
+            token, who = accounts.login(session, body.username, body.password, ip)
         except LoginRefused as exc:
             refused = exc
-    if refused is not None:
-        raise HTTPException(423 if refused.locked else 401, str(refused))
+    if refused is not None:  # unknown, locked or wrong: the same answer
+        raise HTTPException(401, str(refused))
     hours = get_settings().staff_session_hours
     set_cookie(response, request, SESSION_COOKIE, token, http_only=True, max_age=int(hours * 3600))
     clear_cookie(response, request, LOGIN_CSRF_COOKIE)

@@ -7,12 +7,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.clock import as_utc, utcnow
 from core.models import AuditEntry, StaffSession, StaffUser
 from core.staff.accounts import ROLES, create_user, set_password, unlock
 from core.staff.audit import audit
 from core.staff.errors import NotFound, StaffError
-from core.staff.login import authenticate, close_sessions, open_session
+from core.staff.login import authenticate, close_sessions, locked_user_ids, open_session
 
 
 def login(session: Session, username: str, password: str, ip: str | None) -> tuple[str, dict[str, Any]]:
@@ -31,21 +30,23 @@ def logout(session: Session, *, session_id: int, user_id: int, username: str, ip
     audit(session, actor=session.get(StaffUser, user_id), action="logout", target=f"user:{username}", ip=ip)
 
 
-def user_json(user: StaffUser) -> dict[str, Any]:
-    locked_until = as_utc(user.locked_until)
+def user_json(session: Session, user: StaffUser, locked: set[int] | None = None) -> dict[str, Any]:
+    """`locked`: the ids of locked accounts, when the caller has already read them."""
+    locked = locked_user_ids(session) if locked is None else locked
     return {
         "id": user.id,
         "username": user.username,
         "role": user.role,
         "active": user.active,
-        "locked": locked_until is not None and locked_until > utcnow(),
+        "locked": user.id in locked,
         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
     }
 
 
 def list_users(session: Session) -> dict[str, Any]:
     users = session.scalars(select(StaffUser).order_by(StaffUser.username))
-    return {"users": [user_json(u) for u in users], "roles": list(ROLES)}
+    locked = locked_user_ids(session)
+    return {"users": [user_json(session, u, locked) for u in users], "roles": list(ROLES)}
 
 
 def add_user(
@@ -60,7 +61,7 @@ def add_user(
         details={"role": user.role},
         ip=ip,
     )
-    return user_json(user)
+    return user_json(session, user)
 
 
 def change_user(
@@ -95,7 +96,7 @@ def change_user(
         close_sessions(session, user.id)
         changes["password"] = "reset"
     if unlock_account:
-        unlock(user)
+        unlock(session, user)
         changes["unlocked"] = True
     audit(
         session,
@@ -105,7 +106,7 @@ def change_user(
         details=changes,
         ip=ip,
     )
-    return user_json(user)
+    return user_json(session, user)
 
 
 def audit_log(session: Session, *, action: str | None, page: int, page_size: int) -> dict[str, Any]:
