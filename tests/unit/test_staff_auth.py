@@ -225,38 +225,58 @@ def test_admin_manages_accounts_and_it_is_audited(client: TestClient) -> None:
     assert refused.status_code == 401
 
 
-def test_lock_out_after_repeated_failures(client: TestClient) -> None:
+def attempt(client: TestClient, username: str, password: str) -> tuple[int, str]:
     client.get("/staff/login")
-    headers = {"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""}
-    codes = [
-        client.post(
-            "/api/staff/login", json={"username": REVIEWER[0], "password": f"wrong {i}"}, headers=headers
-        ).status_code
-        for i in range(5)
-    ]
-    assert codes == [401, 401, 401, 401, 423]
-    right = client.post(
-        "/api/staff/login", json={"username": REVIEWER[0], "password": REVIEWER[1]}, headers=headers
+    response = client.post(
+        "/api/staff/login",
+        json={"username": username, "password": password},
+        headers={"X-CSRF-Token": client.cookies.get("staff_login_csrf") or ""},
     )
-    assert right.status_code == 423 and "locked" in right.json()["detail"]
+    return response.status_code, response.text
+
+
+def test_lock_out_after_repeated_failures_from_one_address(client: TestClient) -> None:
+    answers = [attempt(client, REVIEWER[0], f"wrong {i}") for i in range(5)]
+    unknown = attempt(client, "nobody-here", "wrong 0")
+    # Locked, unknown and wrong password: the same answer (no enumeration, no lock oracle).
+    assert set(answers) == {unknown} and unknown[0] == 401
+    assert attempt(client, REVIEWER[0], REVIEWER[1]) == unknown  # locked: even the right password
     with session_scope() as session:
         entries = list(session.scalars(select(AuditEntry).where(AuditEntry.target == f"user:{REVIEWER[0]}")))
     assert [e.action for e in entries].count("login_failed") == 6
     assert "account_locked" in [e.action for e in entries]
+    assert entries[-1].details == {"reason": "locked"}
     assert all("password" not in str(e.details).replace("wrong password", "") for e in entries)
-    # An admin can unlock it.
+    # The owner, from another address, is not locked out by whoever failed from this one.
+    elsewhere = TestClient(client.app, client=("198.51.100.7", 50000))
+    login(elsewhere, *REVIEWER)
+    # An admin can unlock it for every address.
     csrf = login(client, *ADMIN)
-    rid = next(
-        u["id"] for u in client.get("/api/staff/users").json()["users"] if u["username"] == REVIEWER[0]
-    )
-    assert (
-        client.patch(f"/api/staff/users/{rid}", json={"unlock": True}, headers={"X-CSRF-Token": csrf}).json()[
-            "locked"
-        ]
-        is False
-    )
-    fresh = TestClient(client.app)
-    login(fresh, *REVIEWER)
+    users = client.get("/api/staff/users").json()["users"]
+    rid, locked = next((u["id"], u["locked"]) for u in users if u["username"] == REVIEWER[0])
+    assert locked is True
+    changed = client.patch(f"/api/staff/users/{rid}", json={"unlock": True}, headers={"X-CSRF-Token": csrf})
+    assert changed.json()["locked"] is False
+    login(TestClient(client.app), *REVIEWER)
+
+
+def test_login_throttle_per_address_and_overall(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.main import create_app
+    from core.settings import get_settings
+
+    monkeypatch.setenv("STAFF_LOGIN_RATE_PER_IP", "3/minute")
+    monkeypatch.setenv("STAFF_LOGIN_RATE_OVERALL", "5/minute")
+    get_settings.cache_clear()
+    app = create_app()
+    one = TestClient(app, client=("198.51.100.1", 50000))
+    codes = [attempt(one, "someone", "wrong password")[0] for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    other = TestClient(app, client=("198.51.100.2", 50000))
+    # 3 + 2 attempts in all: the overall limit (5) is reached, whatever the address
+    assert [attempt(other, "someone", "wrong password")[0] for _ in range(3)] == [401, 401, 429]
+    third = TestClient(app, client=("198.51.100.3", 50000))
+    code, body = attempt(third, "someone", "wrong password")
+    assert code == 429 and "too many login attempts" in body
 
 
 def test_cli_creates_users_without_a_default_password(database_url: str) -> None:
