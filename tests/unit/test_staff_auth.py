@@ -296,3 +296,15 @@ def test_cli_creates_users_without_a_default_password(database_url: str) -> None
     with session_scope() as session:
         names = {u.username: u for u in session.scalars(select(StaffUser))}
     assert set(names) == {"ops"} and names["ops"].password_hash.startswith("$argon2id$")
+
+
+def test_login_throttle_is_shared_through_redis(redis_url: str) -> None:
+    import secrets
+
+    from core.staff.throttle import LoginThrottle
+
+    prefix = f"dvctest-login-{secrets.token_hex(4)}"
+    workers = [LoginThrottle(redis_url, "2/minute", "", prefix=prefix) for _ in range(2)]
+    assert [w.check("198.51.100.9").allowed for w in (*workers, workers[0])] == [True, True, False]
+    # Redis down: logins go on (the lock-out still applies), the failure is logged.
+    assert LoginThrottle("redis://127.0.0.1:9/0", "1/minute", "").check("198.51.100.9").allowed
