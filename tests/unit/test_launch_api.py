@@ -63,3 +63,16 @@ def test_a_real_proxy_can_be_trusted(source: str) -> None:
     command = procfile_api({"FORWARDED_ALLOW_IPS": proxy}) if source == "procfile" else run_prod_api(proxy)
     options = uvicorn_options(command)
     assert options["forwarded_allow_ips"] == proxy and options["proxy_headers"] is True
+
+
+def test_make_env_adds_the_action_server_token_to_an_older_env(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("RASA_TOKEN=abc\nSENDER_HASH_KEY=def", encoding="utf-8")
+    script = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "ensure_env.py"), str(env_file)]
+    subprocess.run(script, check=True, capture_output=True)
+    lines = env_file.read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == ["RASA_TOKEN=abc", "SENDER_HASH_KEY=def"]
+    tokens = [line.split("=", 1)[1] for line in lines if line.startswith("ACTION_SERVER_TOKEN=")]
+    assert len(tokens) == 1 and len(tokens[0]) >= 32
+    subprocess.run(script, check=True, capture_output=True)
+    assert env_file.read_text(encoding="utf-8").splitlines() == lines  # once only
