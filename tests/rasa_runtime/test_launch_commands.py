@@ -82,3 +82,12 @@ def test_run_prod_passes_a_dash_token_through_the_environment(monkeypatch: pytes
     assert all(s.auth_token == TOKEN for s in servers)
     assert env["RASA_TOKEN"] == TOKEN and env["ACTION_SERVER_TOKEN"]  # drawn for the run if unset
     assert commands["actions"][1:3] == ["-m", "actions.serve"]
+
+
+def test_the_token_can_come_from_a_file(tmp_path: Path) -> None:
+    from bot.serve import read_token
+
+    secret = tmp_path / "rasa_token"
+    secret.write_text(TOKEN + "\n", encoding="utf-8")
+    assert read_token({"RASA_TOKEN_FILE": str(secret)}) == TOKEN
+    assert read_token({"RASA_TOKEN": "from-env", "RASA_TOKEN_FILE": str(secret)}) == "from-env"

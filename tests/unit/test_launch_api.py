@@ -76,3 +76,12 @@ def test_make_env_adds_the_action_server_token_to_an_older_env(tmp_path: Path) -
     assert len(tokens) == 1 and len(tokens[0]) >= 32
     subprocess.run(script, check=True, capture_output=True)
     assert env_file.read_text(encoding="utf-8").splitlines() == lines  # once only
+
+
+def test_the_action_server_secret_can_come_from_a_file(tmp_path: Path) -> None:
+    from actions.serve import read_secret
+
+    secret = tmp_path / "action_token"
+    secret.write_text("-from-a-file\n", encoding="utf-8")
+    assert read_secret({"ACTION_SERVER_TOKEN_FILE": str(secret)}) == "-from-a-file"
+    assert read_secret({}) == ""
