@@ -88,7 +88,12 @@ _CURRENCY = (
     r"(?:đồng|dong|vnđ|vnd|đ|₫|usd|\$|€|eur|triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|tỷ|tỉ|ty)(?![^\W\d_])"
 )
 _AMOUNTS = [
-    re.compile(rf"(?<![\d.,+])\d+(?:{_SEP}\d{{3}})*(?:[.,]\d+)?\s?{_CURRENCY}", _I),
+    # not from 0 (phones and CCCDs are) nor over 10 plain digits
+    # (nor the last group of a grouped number: "4111 1111 1111 1111 đ")
+    re.compile(
+        rf"(?<![\d.,+])(?<!\d[ \-])(?:[1-9]\d{{0,2}}(?:{_SEP}\d{{3}})+|[1-9]\d{{0,9}}|0)(?:[.,]\d+)?\s?{_CURRENCY}",
+        _I,
+    ),
     re.compile(r"(?:vnđ|vnd|usd|\$|€)\s?\d+(?:[.,]\d+)*", _I),
 ]
 # 12.000.000 or 1,500,000: thousands separators, one kind throughout.
@@ -100,7 +105,9 @@ _ID_WORDS = (
     r"chung minh(?: nhan dan| thu)?|(?:số|mã|so|ma) định danh(?: cá nhân)?|(?:so|ma) dinh danh(?: ca nhan)?|"
     r"citizen id|national id|id card|identity card"
 )
-_PHONE_WORDS = r"sđt|sdt|số điện thoại|so dien thoai|điện thoại|dien thoai|phone(?: number)?|mobile|số zalo|so zalo"
+_PHONE_WORDS = (
+    r"sđt|sdt|số điện thoại|so dien thoai|điện thoại|dien thoai|phone(?: number)?|mobile|số zalo|so zalo"
+)
 _ACCOUNT_WORDS = (
     r"số tài khoản|so tai khoan|stk|số tk|so tk|tài khoản(?: ngân hàng)?|tai khoan(?: ngan hang)?|"
     r"tk ngân hàng|tk ngan hang|tk|bank account|account(?: number| no\.?)?|acct"
@@ -109,7 +116,9 @@ _BANKS = (
     r"\w*bank|bidv|mb|acb|vib|shb|scb|ocb|msb|seabank|lpbank|hdbank|vcb|ctg|agribank|momo|"
     r"ngân hàng|ngan hang"
 )
-_GAP_WORDS = rf"là|la|của|cua|tôi|toi|em|mình|minh|anh|chị|chi|con|cũ|cu|mới|moi|my|is|number|no|số|so|{_BANKS}"
+_GAP_WORDS = (
+    rf"là|la|của|cua|tôi|toi|em|mình|minh|anh|chị|chi|con|cũ|cu|mới|moi|my|is|number|no|số|so|{_BANKS}"
+)
 _GAP = rf"(?:[\s:=#.,\-]*\b(?:{_GAP_WORDS})\b){{0,4}}[\s:=#\-]*"
 _DIGIT_RUN = rf"\d(?:{_SEP}?\d){{5,22}}(?![\d])"
 _CONTEXT = re.compile(
@@ -125,7 +134,7 @@ _CCCD = re.compile(
     rf"|\d{{4}}(?P<b>{_SEP})\d{{4}}(?P=b)\d{{4}}|\d{{6}}{_SEP}\d{{6}})(?![\d]|[.,]\d)"
 )
 _CARD = re.compile(
-    rf"(?<![\d.,])(?:\d{{13,19}}|\d{{4}}(?P<s>{_SEP})\d{{4}}(?:(?P=s)\d{{4}}){{1,2}}(?:(?P=s)\d{{1,4}})?"
+    rf"(?<![\d.,])(?:\d{{13,19}}|\d{{4}}(?P<s>{_SEP})\d{{4}}(?:(?P=s)\d{{4}}){{1,2}}(?:(?P=s)\d{{1,3}})?"
     rf"|\d{{4}}(?P<t>{_SPACE_SEP})\d{{6}}(?P=t)\d{{4,5}})(?![\d]|[.,]\d)"
 )
 _CMND = re.compile(rf"(?<![\d.,])(?:\d{{9}}|\d{{3}}(?P<s>{_SPACE_SEP})\d{{3}}(?P=s)\d{{3}})(?![\d]|[.,]\d)")
@@ -160,8 +169,19 @@ _QUERY_KEYS = {
 def redact(text: str) -> str:
     """Replace emails, phone numbers, ID-card numbers, card and account numbers with placeholders;
     dates, amounts, codes, hotlines and the rest of the text are kept."""
-    if not text or not _MAY_HOLD_DATA.search(text):
-        return text
+    # A placeholder is a boundary the original text did not have ("com001203004567" becomes
+    # "com[SỐ GIẤY TỜ]"): repeat until nothing changes, so that redaction is idempotent.
+    for _ in range(5):
+        if not text or not _MAY_HOLD_DATA.search(text):
+            return text
+        redacted = _redact_once(text)
+        if redacted == text:
+            return text
+        text = redacted
+    return text
+
+
+def _redact_once(text: str) -> str:
     work = _Work(strip_format_characters(text))
     for match in _URL.finditer(work.text):
         work.claim(match.start(), match.end(), _redact_url(match.group()))
@@ -247,9 +267,15 @@ def _redact_plain(work: _Work) -> None:
 
 
 def _claim_valid(work: _Work, pattern: re.Pattern[str], valid: Callable[[str], bool], token: str) -> None:
-    for match in pattern.finditer(work.text):
+    """Claim the matches that pass `valid`; after one that does not, look again from its second
+    character ("2025 4111 1111 1111 1111": the card starts at the second group)."""
+    position = 0
+    while match := pattern.search(work.text, position):
         if valid(_digits(match.group())):
             work.claim(match.start(), match.end(), token)
+            position = match.end()
+        else:
+            position = match.start() + 1
 
 
 def _phone_spans(text: str) -> list[tuple[int, int]]:

@@ -21,6 +21,7 @@ from core.analytics import store_chat_record
 from core.db import session_scope
 from core.privacy import redact
 from core.settings import get_settings
+from core.unresolved import rasa_sender_id
 
 logger = structlog.get_logger(__name__)
 
@@ -92,7 +93,8 @@ async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: s
     safe_text = redact(text)
     started = time.perf_counter()
     try:
-        turn = await rasa.send(sender_id, safe_text, channel, {"channel": channel})
+        # Rasa keeps conversations under the keyed hash, never the raw id (a phone number, zalo:<id>).
+        turn = await rasa.send(rasa_sender_id(sender_id), safe_text, channel, {"channel": channel})
     except RasaUnavailable as exc:
         logger.warning("rasa_unavailable", error=str(exc), channel=channel)
         elapsed = int((time.perf_counter() - started) * 1000)
