@@ -91,7 +91,8 @@ _AMOUNTS = [
     # not from 0 (phones and CCCDs are) nor over 10 plain digits
     # (nor the last group of a grouped number: "4111 1111 1111 1111 đ")
     re.compile(
-        rf"(?<![\d.,+])(?<!\d[ \-])(?:[1-9]\d{{0,2}}(?:{_SEP}\d{{3}})+|[1-9]\d{{0,9}}|0)(?:[.,]\d+)?\s?{_CURRENCY}",
+        rf"(?<![\d.,+])(?<!\d[ \-])(?:[1-9]\d{{0,2}}(?:{_SEP}\d{{3}})+|[1-9]\d{{0,9}}|0)"
+        rf"(?:[.,]\d+)?\s?{_CURRENCY}",
         _I,
     ),
     re.compile(r"(?:vnđ|vnd|usd|\$|€)\s?\d+(?:[.,]\d+)*", _I),
