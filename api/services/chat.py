@@ -21,7 +21,7 @@ from core.analytics import store_chat_record
 from core.db import session_scope
 from core.privacy import redact
 from core.settings import get_settings
-from core.unresolved import rasa_sender_id
+from core.unresolved import rasa_sender_id, sender_hash
 
 logger = structlog.get_logger(__name__)
 
@@ -46,10 +46,11 @@ class ChatUnavailable(RuntimeError):
 def chat_record(
     sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int
 ) -> dict:
-    """Everything stored about one message, as plain data (written to the database or the spool)."""
+    """Everything stored about one message, as plain data (written to the database or the spool;
+    the sender only as its keyed hash)."""
     return {
         "at": dt.datetime.now(dt.timezone.utc).isoformat(),
-        "sender_id": sender_id,
+        "sender_hash": sender_hash(sender_id),
         "text": text,
         "channel": channel,
         "status": status,
