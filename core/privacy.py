@@ -20,7 +20,7 @@ import hmac
 import re
 import unicodedata
 from collections.abc import Callable
-from urllib.parse import unquote_plus
+from urllib.parse import unquote, unquote_plus
 
 import phonenumbers
 
@@ -111,7 +111,11 @@ _PHONE_WORDS = (
 )
 _ACCOUNT_WORDS = (
     r"số tài khoản|so tai khoan|stk|số tk|so tk|tài khoản(?: ngân hàng)?|tai khoan(?: ngan hang)?|"
-    r"tk ngân hàng|tk ngan hang|tk|bank account|account(?: number| no\.?)?|acct"
+    r"tk ngân hàng|tk ngan hang|tk|bank account|account(?: number| no\.?)?|acct|chuyển khoản|chuyen khoan"
+)
+_CARD_WORDS = (
+    r"thẻ(?: atm| ngân hàng| tín dụng| ghi nợ| visa| napas)?|the atm|the tin dung|atm|visa|mastercard|"
+    r"master card|napas|jcb|(?:credit |debit )?card(?: number)?"
 )
 _BANKS = (
     r"\w*bank|bidv|mb|acb|vib|shb|scb|ocb|msb|seabank|lpbank|hdbank|vcb|ctg|agribank|momo|"
@@ -123,7 +127,8 @@ _GAP_WORDS = (
 _GAP = rf"(?:[\s:=#.,\-]*\b(?:{_GAP_WORDS})\b){{0,4}}[\s:=#\-]*"
 _DIGIT_RUN = rf"\d(?:{_SEP}?\d){{5,22}}(?![\d])"
 _CONTEXT = re.compile(
-    rf"\b(?:(?P<id>{_ID_WORDS})|(?P<phone>{_PHONE_WORDS})|(?P<account>{_ACCOUNT_WORDS})){_GAP}"
+    rf"\b(?:(?P<id>{_ID_WORDS})|(?P<phone>{_PHONE_WORDS})|(?P<account>{_ACCOUNT_WORDS})"
+    rf"|(?P<card>{_CARD_WORDS})){_GAP}"
     rf"(?P<number>{_DIGIT_RUN})",
     _I,
 )
@@ -146,6 +151,11 @@ _KEPT_PHONE_TYPES = frozenset(
         phonenumbers.PhoneNumberType.SHARED_COST,
         phonenumbers.PhoneNumberType.UAN,
     }
+)
+# Vietnamese numbers the library's matcher can miss next to other digit groups
+# ("0912345678 1900 0368"): mobiles (9 digits after 0/84) and landlines (10 digits, from 2).
+_VN_PHONE = re.compile(
+    rf"(?<![\d+])(?:\+84|84|0){_SEP}?(?:\(0\){_SEP}?)?(?:[35789](?:{_SEP}?\d){{8}}|2(?:{_SEP}?\d){{9}})(?!\d)"
 )
 _HOTLINE = re.compile(r"^1[89]00\d{4,6}$")
 
@@ -250,29 +260,39 @@ def _redact_plain(work: _Work) -> None:
     for match in _CONTEXT.finditer(work.text):
         digits = _digits(match.group("number"))
         after = work.text[match.end() :]
-        if _HOTLINE.match(digits) or _CURRENCY_AFTER.match(after):
+        kind = _kind(match)
+        if _HOTLINE.match(digits) or _CURRENCY_AFTER.match(after) or (kind == "card" and len(digits) < 13):
             continue
-        token = ID_TOKEN if match.group("id") else PHONE_TOKEN if match.group("phone") else ACCOUNT_TOKEN
-        work.claim(match.start("number"), match.end("number"), token)
+        work.claim(match.start("number"), match.end("number"), _CONTEXT_TOKENS[kind])
     for pattern in _AMOUNTS:
         for match in pattern.finditer(work.text):
             work.claim(match.start(), match.end())
     for match in _THOUSANDS.finditer(work.text):
         if not is_cccd(_digits(match.group())):
             work.claim(match.start(), match.end())
-    _claim_valid(work, _CCCD, is_cccd, ID_TOKEN)
-    _claim_valid(work, _CARD, luhn_valid, CARD_TOKEN)
+    _claim_valid(work, _CCCD, ID_TOKEN, lambda text: is_cccd(_digits(text)))
+    _claim_valid(work, _CARD, CARD_TOKEN, lambda text: luhn_valid(_digits(text)))
     for start, end in _phone_spans(work.text):
         work.claim(start, end, PHONE_TOKEN)
-    _claim_valid(work, _CMND, lambda _digits: True, ID_TOKEN)
+    _claim_valid(work, _VN_PHONE, PHONE_TOKEN, _valid_phone)
+    _claim_valid(work, _CMND, ID_TOKEN)
 
 
-def _claim_valid(work: _Work, pattern: re.Pattern[str], valid: Callable[[str], bool], token: str) -> None:
-    """Claim the matches that pass `valid`; after one that does not, look again from its second
+_CONTEXT_TOKENS = {"id": ID_TOKEN, "phone": PHONE_TOKEN, "account": ACCOUNT_TOKEN, "card": CARD_TOKEN}
+
+
+def _kind(match: re.Match[str]) -> str:
+    return next(kind for kind in _CONTEXT_TOKENS if match.group(kind))
+
+
+def _claim_valid(
+    work: _Work, pattern: re.Pattern[str], token: str, valid: Callable[[str], bool] = lambda _text: True
+) -> None:
+    """Claim the matches `valid` accepts; after one it refuses, look again from its second
     character ("2025 4111 1111 1111 1111": the card starts at the second group)."""
     position = 0
     while match := pattern.search(work.text, position):
-        if valid(_digits(match.group())):
+        if valid(match.group()):
             work.claim(match.start(), match.end(), token)
             position = match.end()
         else:
@@ -285,6 +305,14 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
         for match in phonenumbers.PhoneNumberMatcher(text, "VN", leniency=phonenumbers.Leniency.VALID)
         if phonenumbers.number_type(match.number) not in _KEPT_PHONE_TYPES
     ]
+
+
+def _valid_phone(text: str) -> bool:
+    try:
+        number = phonenumbers.parse(text, "VN")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) not in _KEPT_PHONE_TYPES
 
 
 def _digits(text: str) -> str:
@@ -312,12 +340,13 @@ def luhn_valid(digits: str) -> bool:
 
 def _redact_url(url: str) -> str:
     """Personal data in a web address: the user info ("name@host") and the query and fragment
-    values. The host and the path are kept (digits in a path are page ids), except emails."""
+    values. The host and the path are kept (digits in a path are page ids), except emails and
+    segments that are a whole phone or CCCD number (https://zalo.me/0912345678)."""
     parts = _URL_PARTS.match(url)
     if parts is None:
         return url
     netloc = EMAIL_TOKEN if "@" in parts["netloc"] else parts["netloc"]
-    path = _redact_emails(parts["path"])
+    path = "/".join(_redact_path_segment(segment) for segment in parts["path"].split("/"))
     rebuilt = parts["scheme"] + netloc + path
     if parts["query"] is not None:
         rebuilt += "?" + _redact_query(parts["query"])
@@ -326,8 +355,15 @@ def _redact_url(url: str) -> str:
     return rebuilt
 
 
-def _redact_emails(text: str) -> str:
-    return _EMAIL.sub(EMAIL_TOKEN, unquote_plus(text)) if "@" in unquote_plus(text) else text
+def _redact_path_segment(segment: str) -> str:
+    decoded = unquote(segment)  # in a path "+" is a plus sign (+84...), not a space
+    if "@" in decoded:
+        return _EMAIL.sub(EMAIL_TOKEN, decoded)
+    if is_cccd(decoded) and decoded.isdigit():
+        return ID_TOKEN
+    if decoded and _phone_spans(decoded) == [(0, len(decoded))]:
+        return PHONE_TOKEN
+    return segment
 
 
 def _redact_query(query: str) -> str:

@@ -58,6 +58,13 @@ KEPT = [
     "https://dichvucong.gov.vn/p/123456789012",
     "cấp 3 bản sao, mỗi bản 2 trang",
     "👨\u200d👩\u200d👧 gia đình 3 người",
+    "phí 2.000.000đ/tháng",
+    "Mã hồ sơ: 2.001234.000.00.00.H26",
+    "lúc 14:30:00 ngày 2026-05-12",
+    "giá 1,5 triệu, khoảng 2.5tr",
+    "phường 12 quận 3, mã bưu chính 700000",
+    "chuyển khoản 500.000 đồng được không",
+    "1.001193 và 1.001194 khác nhau thế nào",
 ]
 
 REDACTED = [
@@ -118,6 +125,14 @@ REDACTED = [
         f"hồ sơ G22.99-240101-0001 của CCCD {ID}",
     ),
     ("Sai rồi, gọi 0912345678, CCCD 001203004567", f"Sai rồi, gọi {PHONE}, CCCD {ID}"),
+    ("mất thẻ ATM 9704 0512 3456 7890", f"mất thẻ ATM {CARD}"),
+    ("visa 4111-1111-1111-1111 exp 12/27", f"visa {CARD} exp 12/27"),
+    ("chuyển khoản 0011001234567 nội dung nộp phí", f"chuyển khoản {ACC} nội dung nộp phí"),
+    ("Số CCCD: 079 203 012 345. SĐT: 0903 123 456", f"Số CCCD: {ID}. SĐT: {PHONE}"),
+    ("thẻ căn cước 001203004567", f"thẻ căn cước {ID}"),
+    ("gọi +84 (0) 912 345 678", f"gọi {PHONE}"),
+    ("nhắn https://zalo.me/0912345678", f"nhắn https://zalo.me/{PHONE}"),
+    ("https://x.vn/ho-so/001203004567/xem", f"https://x.vn/ho-so/{ID}/xem"),
     (
         "xem https://dichvucong.gov.vn/p/123 rồi gọi 0912345678",
         f"xem https://dichvucong.gov.vn/p/123 rồi gọi {PHONE}",
