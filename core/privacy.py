@@ -7,7 +7,8 @@ Redaction works by kind and validates what it finds, so that the numbers citizen
 - CCCD (12 digits: province code 001-096, century/sex digit 0-3) and CMND (9 digits);
 - Vietnamese phone numbers (the `phonenumbers` library); 1800/1900 hotlines are kept;
 - Luhn-valid card numbers; bank accounts only after "số tài khoản", "STK", "tài khoản ngân hàng"...;
-- inside web addresses: the query string, the fragment and the user info.
+- any number of 6+ digits named by the words before it ("CCCD:", "sđt", "thẻ ATM", "STK");
+- inside web addresses: the query string, the fragment, the user info and whole path segments.
 
 Format characters (Unicode category Cf, e.g. zero-width spaces) next to ASCII characters are
 removed first, so "001203\u200b004567" is seen as one number.
