@@ -109,10 +109,15 @@ def test_dates_amounts_codes_and_hotlines_arrive_intact(stack: Stack) -> None:
 # 2. Log timestamps are ISO 8601, and event names are not redacted.
 def test_every_structured_log_line_has_an_iso_timestamp(stack: Stack) -> None:
     sender = f"privacy-{uuid.uuid4().hex[:12]}"
-    exchange_id = ask(stack, "Lệ phí làm hộ chiếu bao nhiêu?", sender).json()["exchange_id"]
+    exchange_id = ask(stack, "Lệ phí làm hộ chiếu bao nhiêu? gọi 0912345673", sender).json()["exchange_id"]
     vote = httpx.post(
         f"{stack.api_url}/api/feedback",
-        json={"exchange_id": exchange_id, "sender_id": sender, "rating": "up"},
+        json={
+            "exchange_id": exchange_id,
+            "sender_id": sender,
+            "rating": "up",
+            "comment": "CCCD 001203004570",
+        },
         timeout=30,
     )
     assert vote.status_code in (200, 201), vote.text  # logs the event "feedback"
@@ -125,6 +130,7 @@ def test_every_structured_log_line_has_an_iso_timestamp(stack: Stack) -> None:
     for line in lines:
         stamp = dt.datetime.fromisoformat(line["timestamp"].replace("Z", "+00:00"))
         assert stamp.tzinfo is not None, line
+    assert_nowhere(stack, "0912345673", "001203004570")
 
 
 # 3. Personal data inside web addresses, behind zero-width characters, or obfuscated.
@@ -161,6 +167,7 @@ def test_query_strings_are_not_in_the_access_log(stack: Stack) -> None:
     api_log = (stack.workdir / "api.log").read_text(errors="replace")
     assert '"GET /api/services HTTP/1.1" 200' in api_log  # the access log is still there ...
     assert marker not in api_log and "0912345671" not in api_log  # ... without the query
+    assert_nowhere(stack, "0912345671", f"a.{marker}@example.com")
 
 
 # 5. Rasa keeps conversations under the keyed hash, never the raw sender id.
