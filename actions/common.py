@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
 from actions.i18n import DEFAULT_LANGUAGE, t
-from core.unresolved import log_unresolved
+from core.unresolved import hash_of_rasa_sender, log_unresolved
 
 
 def language_of(tracker: Tracker) -> str:
@@ -65,7 +65,7 @@ def log_question(session: Session, tracker: Tracker, reason: str, language: str)
     log_unresolved(
         session,
         text=tracker.latest_message.get("text") or "",
-        sender_id=tracker.sender_id,
+        hashed_sender=hash_of_rasa_sender(tracker.sender_id),  # the API gives Rasa the hash
         channel=channel_of(tracker),
         reason=reason,
         intents=tracker.latest_message.get("intent_ranking") or [],

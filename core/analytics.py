@@ -18,7 +18,8 @@ def record_exchange(
     session: Session,
     *,
     text: str,
-    sender_id: str,
+    sender_id: str | None = None,
+    hashed_sender: str | None = None,
     channel: str,
     status: str,
     intent: str | None = None,
@@ -33,7 +34,7 @@ def record_exchange(
         status = "fallback"
     row = ChatExchange(
         text=redact(text)[:MAX_STORED_CHARS],
-        sender_hash=sender_hash(sender_id),
+        sender_hash=hashed_sender or sender_hash(_required(sender_id)),
         channel=channel[:40],
         status=status,
         intent=intent,
@@ -49,16 +50,24 @@ def record_exchange(
     return row
 
 
+def _required(sender_id: str | None) -> str:
+    if sender_id is None:
+        raise ValueError("record_exchange needs sender_id or hashed_sender")
+    return sender_id
+
+
 def store_chat_record(
     session: Session, record: dict[str, Any], created_at: dt.datetime | None = None
 ) -> ChatExchange:
     """Write one chat record (see api.services.chat.chat_record): the exchange, and the
-    unresolved question when the record names a reason. Used live and when replaying the spool."""
+    unresolved question when the record names a reason. Used live and when replaying the spool
+    (records spooled before the sender was hashed at the edge carry `sender_id`)."""
+    hashed = record.get("sender_hash") or sender_hash(record["sender_id"])
     if record.get("unresolved_reason"):
         question = log_unresolved(
             session,
             text=record["text"],
-            sender_id=record["sender_id"],
+            hashed_sender=hashed,
             channel=record["channel"],
             reason=record["unresolved_reason"],
         )
@@ -67,7 +76,7 @@ def store_chat_record(
     exchange = record_exchange(
         session,
         text=record["text"],
-        sender_id=record["sender_id"],
+        hashed_sender=hashed,
         channel=record["channel"],
         status=record["status"],
         intent=record.get("intent"),

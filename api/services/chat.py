@@ -21,6 +21,7 @@ from core.analytics import store_chat_record
 from core.db import session_scope
 from core.privacy import redact
 from core.settings import get_settings
+from core.unresolved import rasa_sender_id, sender_hash
 
 logger = structlog.get_logger(__name__)
 
@@ -45,10 +46,11 @@ class ChatUnavailable(RuntimeError):
 def chat_record(
     sender_id: str, text: str, channel: str, status: str, turn: Turn | None, latency_ms: int
 ) -> dict:
-    """Everything stored about one message, as plain data (written to the database or the spool)."""
+    """Everything stored about one message, as plain data (written to the database or the spool;
+    the sender only as its keyed hash)."""
     return {
         "at": dt.datetime.now(dt.timezone.utc).isoformat(),
-        "sender_id": sender_id,
+        "sender_hash": sender_hash(sender_id),
         "text": text,
         "channel": channel,
         "status": status,
@@ -92,7 +94,8 @@ async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: s
     safe_text = redact(text)
     started = time.perf_counter()
     try:
-        turn = await rasa.send(sender_id, safe_text, channel, {"channel": channel})
+        # Rasa keeps conversations under the keyed hash, never the raw id (a phone number, zalo:<id>).
+        turn = await rasa.send(rasa_sender_id(sender_id), safe_text, channel, {"channel": channel})
     except RasaUnavailable as exc:
         logger.warning("rasa_unavailable", error=str(exc), channel=channel)
         elapsed = int((time.perf_counter() - started) * 1000)

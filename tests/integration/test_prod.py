@@ -13,6 +13,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 
+from core.privacy import pseudonymise
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.timeout(600)
@@ -57,14 +58,15 @@ def test_conversation_lives_in_postgres_and_locks_in_redis(prod_stack: Stack, re
     watcher.join(timeout=5)
     assert "HỘ CHIẾU" in first and "200.000" in follow_up
     # Rasa's lock for this conversation went through Redis, under our prefix.
-    assert any(f"{stack.prefix}:lock:{sender}" in c for c in commands), commands[-20:]  # type: ignore[attr-defined]
+    rasa_id = pseudonymise(sender, stack.hash_key)  # Rasa never sees the raw sender id
+    assert any(f"{stack.prefix}:lock:{rasa_id}" in c for c in commands), commands[-20:]  # type: ignore[attr-defined]
     # Rasa's tracker store: the events of this conversation are rows in PostgreSQL.
     engine = sa.create_engine(stack.extra_env["RASA_TRACKER_URL"])
     with engine.connect() as connection:
         texts = (
             connection.execute(
                 sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
-                {"s": sender},
+                {"s": rasa_id},
             )
             .scalars()
             .all()
