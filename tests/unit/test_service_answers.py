@@ -166,7 +166,7 @@ def test_province_question_without_a_service_lists_its_reductions(catalogue_db: 
     assert keys == ["haiphong_nq23_2026"]  # the former Hải Dương rule has expired
     assert "23/2026/NQ-HĐND" in text and "07/2025/NQ-HĐND" not in text
     assert "Chưa đối chiếu được với văn bản gốc; nguồn: https://" in text
-    # HCMC 411's only source is a news page (unverified); Thanh Hóa's is the Ministry of Public Security portal
+    # HCMC 411 rests on a news page (unverified); Thanh Hóa's source is the police ministry portal
     verified, _ = province_answer("Thanh Hóa", TODAY, language="en")
     assert "12/2025/NQ-HĐND" in verified and "Source:" in verified and "checked 23/11/2026" in verified
 
