@@ -95,10 +95,10 @@ def test_follow_up_keeps_the_service(stack: Stack) -> None:
 
 
 def test_missing_fact_is_said_plainly_and_logged(stack: Stack) -> None:
-    """Civil-status fees are set by each province and not in the catalogue: no guess."""
+    """Building-permit fees are set by each province and not in the catalogue: no guess."""
     before = len(unresolved(stack))
-    text = reply_text(ask(stack, "Lệ phí đăng ký khai tử bao nhiêu?"))
-    assert "KHAI TỬ" in text and "Chưa có thông tin lệ phí" in text and "HĐND cấp tỉnh" in text
+    text = reply_text(ask(stack, "Lệ phí xin giấy phép xây dựng bao nhiêu?"))
+    assert "GIẤY PHÉP XÂY DỰNG" in text and "Chưa có thông tin lệ phí" in text and "HĐND cấp tỉnh" in text
     assert [r.reason for r in unresolved(stack)[before:]] == ["missing_content"]
 
 

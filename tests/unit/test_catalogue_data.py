@@ -11,7 +11,7 @@ from core.catalogue_io import catalogue_files, parse_catalogue
 from core.lookups import CATALOGUE_DIR, LEXICON_DIR, service_entries
 from core.provinces import load_provinces
 
-TODAY = dt.date(2026, 11, 23)
+TODAY = dt.date.today()  # a record checked today is valid; a future date is not
 
 
 def catalogue():  # type: ignore[no-untyped-def]
