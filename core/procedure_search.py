@@ -86,13 +86,14 @@ STOP_PHRASES = [
     "chi phi",
     "thoi gian",
 ]
-STOP_WORDS = set(
-    "la lam gi nao sao toi minh em anh chi oi vay thi ma nhe voi cua va cho can muon hoi xin "
+_STOP_WORD_LINES = (
+    "la lam gi nao sao toi minh em anh chi oi vay thi ma nhe voi cua va cho can muon hoi xin",
     # not "o" (ô tô) nor "to" (tờ, tô): folded, they are real syllables
-    "duoc khong co phai di den dau nhu the nay kia nhung cac mot ve tai trong khi neu "
-    "how what where when which who do does i my me the an of for in on is are can "
-    "need want please get much long fee fees cost document documents online truc tuyen".split()
+    "duoc khong co phai di den dau nhu the nay kia nhung cac mot ve tai trong khi neu",
+    "how what where when which who do does i my me the an of for in on is are can",
+    "need want please get much long fee fees cost document documents online truc tuyen",
 )
+STOP_WORDS = frozenset(" ".join(_STOP_WORD_LINES).split())
 _STOP_RE = re.compile(
     r"(?<!\w)(" + "|".join(sorted(map(re.escape, STOP_PHRASES), key=len, reverse=True)) + r")(?!\w)"
 )
