@@ -93,7 +93,7 @@ def portal_entries(known_codes: set[str]) -> list[Entry]:
     directory = reference_dir()
     if directory is None:
         return []
-    entries = []
+    entries: list[Entry] = []
     with gzip.open(directory / "catalogue_list.jsonl.gz", "rt", encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)

@@ -274,7 +274,8 @@ _cache: dict[str, Any] = {}
 def _version(session: Session) -> tuple[str, int, int]:
     count, last_id = session.execute(select(func.count(Service.id), func.max(Service.id))).one()
     bind = session.get_bind()
-    return (str(bind.url), int(count or 0), int(last_id or 0))
+    url = bind.engine.url if hasattr(bind, "engine") else ""
+    return (str(url), int(count or 0), int(last_id or 0))
 
 
 def catalogue_index(session: Session) -> ProcedureIndex:
