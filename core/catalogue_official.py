@@ -80,6 +80,10 @@ _DOC_SPLIT = re.compile(r"\d+\s*bản\s*(?:chính|sao)")
 _DOC_HEADERS = re.compile(
     r"-*\s*(\*\s*Giấy tờ phải (?:nộp|xuất trình):)?\s*Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 )
+CODE = re.compile(r"\d\.\d{6}")
+_ATTACHMENT = re.compile(
+    r"[A-Za-z0-9_-]+\.(?:docx?|pdf|xlsx?)\b", re.IGNORECASE
+)  # form files named in the export
 MAX_ITEMS = 12
 MAX_ITEM_CHARS = 400
 
@@ -123,7 +127,9 @@ def _text(value: Any) -> str:
 
 
 def _items(parts: list[str]) -> list[str]:
-    cleaned = [_text(part).lstrip("-+* ").rstrip(" .;")[:MAX_ITEM_CHARS] for part in parts]
+    cleaned = [
+        _text(_ATTACHMENT.sub("", part)).lstrip("-+* ").rstrip(" .;")[:MAX_ITEM_CHARS] for part in parts
+    ]
     return [part for part in cleaned if re.search(r"\w{2}", part)][:MAX_ITEMS]
 
 
@@ -281,6 +287,9 @@ def read_official(path: Path, on: dt.date | None = None) -> OfficialBatch:
         record = _record(fields, path, on)
         code = record["procedure_code"] or "?"
         label = f"{path.name}: {where} ({code})"
+        if not CODE.fullmatch(code):
+            batch.problems.append(f"{label}: '{code}' is not a procedure code (d.dddddd)")
+            continue
         if not record["name"]["vi"]:
             batch.problems.append(f"{label}: no procedure name")
             continue
