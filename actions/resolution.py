@@ -55,7 +55,7 @@ _MEANT = re.compile(r"^\s*(?:y\s+(?:toi|minh|em)\s+la|i\s+meant?)\s*[,:]?\s*(?P<
 ASPECT_WORDS = [
     ("reduction", r"giam phi|giam le phi|mien giam|discount|reduction"),
     ("fee", r"phi|bao nhieu tien|fee|cost|how much"),
-    ("documents", r"giay to|ho so|can gi|can nhung gi|documents?|papers"),
+    ("documents", r"giay to|ho so|can gi|can nhung gi|chuan bi|mang theo|documents?|papers"),
     ("time", r"bao lau|may ngay|thoi gian|how long"),
     ("where", r"o dau|noi nao|nop dau|where"),
 ]
@@ -195,7 +195,7 @@ def resolve(session: Session, tracker: Tracker) -> Resolution:
     found = _search(session, text)
     remembered = tracker.get_slot("service")
     intent = tracker.latest_message.get("intent", {}).get("name")
-    short = intent == "inform" or len(text.split()) <= FOLLOW_UP_WORDS
+    short = intent == "inform" or len(text.split()) <= FOLLOW_UP_WORDS or not names_something(text)
     if remembered and found.service is None:
         kept = get_service(session, remembered)
         if kept is not None and (short or kept in found.candidates):

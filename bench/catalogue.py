@@ -107,9 +107,10 @@ def portal_entries(known_codes: set[str]) -> list[Entry]:
     return entries
 
 
-def load_queries(name: str) -> list[dict[str, Any]]:
-    path = EVAL_DIR / f"{name}.yaml"
-    return list(yaml.safe_load(path.read_text(encoding="utf-8")) or []) if path.exists() else []
+def load_queries(name: str, directory: Path = EVAL_DIR) -> list[dict[str, Any]]:
+    """`<split>.yaml` and every `<split>_<part>.yaml` of the directory."""
+    paths = sorted({*directory.glob(f"{name}.yaml"), *directory.glob(f"{name}_*.yaml")})
+    return [query for path in paths for query in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
 
 
 def rss_mb() -> float:
@@ -119,13 +120,15 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def evaluate(index: ProcedureIndex, splits: list[str], verbose: bool) -> list[float]:
+def evaluate(
+    index: ProcedureIndex, splits: list[str], verbose: bool, directory: Path = EVAL_DIR
+) -> list[float]:
     print(HEADER)
     latencies: list[float] = []
     for split in splits:
-        queries = load_queries(split)
+        queries = load_queries(split, directory)
         if not queries:
-            print(f"| {split:<14} | (no {EVAL_DIR / split}.yaml) |")
+            print(f"| {split:<14} | (no {directory / split}.yaml) |")
             continue
         scores = Scores()
         for query in queries:
@@ -145,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", choices=["eval", "scale"])
     parser.add_argument("--catalogue", type=Path, action="append", help="catalogue dir (repeatable)")
     parser.add_argument("--splits", default="dev,heldout")
+    parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = parser.parse_args(argv)
     dirs = args.catalogue or [ROOT / "data" / "catalogue"]
@@ -153,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "eval":
         index = ProcedureIndex.build(ours)
         print(f"{len(ours)} procedures indexed")
-        evaluate(index, splits, args.verbose)
+        evaluate(index, splits, args.verbose, args.eval_dir)
         return 0
     before = rss_mb()
     real = portal_entries({e.code for e in ours if e.code})
@@ -164,10 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     index = ProcedureIndex.build([*ours, *real])
     build_ms = (time.perf_counter() - started) * 1000
     print(f"{len(ours)} of our procedures + {len(real)} real portal names indexed")
-    latencies = evaluate(index, splits, args.verbose)
+    latencies = evaluate(index, splits, args.verbose, args.eval_dir)
     for _ in range(4):  # more samples for the percentiles
         for split in splits:
-            for query in load_queries(split):
+            for query in load_queries(split, args.eval_dir):
                 started = time.perf_counter()
                 index.decide(str(query["q"]))
                 latencies.append((time.perf_counter() - started) * 1000)
