@@ -56,7 +56,7 @@ ASPECT_WORDS = [
     ("reduction", r"giam phi|giam le phi|mien giam|discount|reduction"),
     ("fee", r"phi|bao nhieu tien|fee|cost|how much"),
     ("documents", r"giay to|ho so|can gi|can nhung gi|chuan bi|mang theo|documents?|papers"),
-    ("time", r"bao lau|may ngay|thoi gian|how long"),
+    ("time", r"mat bao lau|mat may ngay|bao lau|may ngay|thoi gian|how long"),
     ("where", r"o dau|noi nao|nop dau|where"),
 ]
 INTENT_BY_ASPECT = {
@@ -173,7 +173,9 @@ def _search(session: Session, text: str) -> Resolution:
     return Resolution()
 
 
-def resolve(session: Session, tracker: Tracker) -> Resolution:
+def resolve(session: Session, tracker: Tracker, from_fallback: bool = False) -> Resolution:
+    """From the fallback (the NLU placed nothing), a follow-up must name no other thing: "mất bao
+    lâu?" keeps the procedure, "giá vàng hôm nay?" does not."""
     slug = _entity(tracker, "service")
     if slug:
         service = get_service(session, slug)
@@ -196,6 +198,8 @@ def resolve(session: Session, tracker: Tracker) -> Resolution:
     remembered = tracker.get_slot("service")
     intent = tracker.latest_message.get("intent", {}).get("name")
     short = intent == "inform" or len(text.split()) <= FOLLOW_UP_WORDS or not names_something(text)
+    if from_fallback:
+        short = not names_something(text)
     if remembered and found.service is None:
         kept = get_service(session, remembered)
         if kept is not None and (short or kept in found.candidates):

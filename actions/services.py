@@ -66,9 +66,11 @@ def entity_value(tracker: Tracker, name: str) -> str | None:
     return None
 
 
-def resolve_service(session: Session, tracker: Tracker) -> tuple[Service | None, list[Service]]:
+def resolve_service(
+    session: Session, tracker: Tracker, from_fallback: bool = False
+) -> tuple[Service | None, list[Service]]:
     """The procedure the user means (actions/resolution.py), or the candidates to choose from."""
-    resolution = resolve(session, tracker)
+    resolution = resolve(session, tracker, from_fallback)
     return resolution.service, resolution.candidates
 
 
@@ -260,7 +262,7 @@ def answer_service(
     if place is not None:
         events.append(SlotSet("province", place.said))
     with session_scope() as session:
-        service, candidates = resolve_service(session, tracker)
+        service, candidates = resolve_service(session, tracker, from_fallback)
         if from_fallback and service is None and not candidates:
             return []
         if candidates:

@@ -39,6 +39,10 @@ ANSWER_SCORE = 0.62
 MARGIN = 0.12
 # Below NONE_SCORE nothing relevant was found (out-of-scope questions on dev stay below it).
 NONE_SCORE = 0.46
+# A best phrase covered less than WHOLE_PHRASE by the question is no clear winner when another
+# procedure explains the question as well (question shares within SAME_FIT).
+WHOLE_PHRASE = 0.75
+SAME_FIT = 0.05
 # A weak best match also brings its siblings (same group) above SIBLING_SCORE into the choice.
 SIBLING_SCORE = 0.30
 MAX_CHOICES = 4
@@ -140,6 +144,8 @@ class Hit:
     score: float
     matched: str
     entry: Entry
+    phrase_share: float = 1.0  # how much of the matched phrase the question covers
+    question_share: float = 1.0  # how much of the question the phrase explains
 
 
 @dataclass(frozen=True)
@@ -241,7 +247,14 @@ class ProcedureIndex:
             ) * KIND_WEIGHT.get(phrase.kind, 1.0)
             current = best.get(phrase.slug)
             if current is None or score > current.score:
-                best[phrase.slug] = Hit(phrase.slug, round(score, 4), phrase.text, self.entries[phrase.slug])
+                best[phrase.slug] = Hit(
+                    phrase.slug,
+                    round(score, 4),
+                    phrase.text,
+                    self.entries[phrase.slug],
+                    round(phrase_share, 4),
+                    round(question_share, 4),
+                )
         return sorted(best.values(), key=lambda hit: (-hit.score, hit.slug))[:limit]
 
     def decide(self, text: str) -> Decision:
@@ -254,6 +267,15 @@ def decide(hits: list[Hit], index: ProcedureIndex | None = None) -> Decision:
         return Decision("none")
     top = hits[0]
     close = [hit for hit in hits if top.score - hit.score <= MARGIN][:MAX_CHOICES]
+    # "cấp đổi cấp lại": the whole question fits several names, none of them wholly: ask back.
+    if top.phrase_share < WHOLE_PHRASE:
+        close += [
+            hit
+            for hit in hits
+            if hit not in close
+            and hit.score >= NONE_SCORE
+            and hit.question_share >= top.question_share - SAME_FIT
+        ][: MAX_CHOICES - len(close)]
     if len(close) == 1 and top.score >= ANSWER_SCORE:
         return Decision("answer", (top,))
     chosen = list(close)

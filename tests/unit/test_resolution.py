@@ -157,3 +157,11 @@ def test_fallback_answers_what_the_catalogue_knows(catalogue_db: str) -> None:
     assert "chưa trả lời được" in dispatcher.messages[0]["text"]
     with session_scope() as session:
         assert [row.reason for row in session.scalars(select(UnresolvedQuestion))] == ["nlu_fallback"]
+
+
+def test_from_the_fallback_only_an_aspect_follow_up_keeps_the_procedure(catalogue_db: str) -> None:
+    with session_scope() as session:
+        kept = resolve(session, tracker("mất bao lâu?", "nlu_fallback", "passport"), from_fallback=True)
+        assert kept.service is not None and kept.service.slug == "passport"
+        other = resolve(session, tracker("giá vàng hôm nay?", "nlu_fallback", "passport"), from_fallback=True)
+        assert other.service is None and other.candidates == []
