@@ -7,12 +7,13 @@ then scored by how much of it the question covers and how much of the question i
 answer, clarify among candidates, or none — uses the calibrated constants below.
 
 The index is built once per process and kept warm; it is rebuilt when the services table changes
-(a cheap count/max-id check on each search, and a full re-read every REFRESH_SECONDS for updates
-in place).
+(a cheap count/max-id check on each search, and every REFRESH_SECONDS a digest of the searched
+columns, for updates in place).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -52,6 +53,7 @@ QUESTION_WEIGHT = 0.5
 KIND_WEIGHT = {"name": 1.0, "alias": 1.0, "situation": 0.95, "field": 0.6}
 BIGRAM_WEIGHT = 1.0  # 1.5 and 2.0 lost situations on dev (their word order differs from names)
 RETRIEVE = 80  # phrases fetched from FTS5 per question before re-scoring
+COMMON_DOCS = 300  # a token in more procedures than this does not retrieve on its own
 REFRESH_SECONDS = 60.0
 
 # Question and filler words (folded) that never identify a procedure: removed from both sides.
@@ -190,6 +192,7 @@ class ProcedureIndex:
     _phrases: list[tuple[Phrase, dict[str, float], float]] = field(repr=False)
     _idf: dict[str, float] = field(repr=False)
     _default_idf: float = 1.0
+    _common_idf: float = 0.0
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> ProcedureIndex:
@@ -212,7 +215,7 @@ class ProcedureIndex:
         db.executemany("INSERT INTO phrases(rowid, body) VALUES (?, ?)", rows)
         total = max(len(by_slug), 1)
         idf = {token: math.log(1 + total / count) for token, count in document_frequency.items()}
-        index = cls(by_slug, db, [], idf, math.log(1 + total))
+        index = cls(by_slug, db, [], idf, math.log(1 + total), math.log(1 + total / COMMON_DOCS))
         for phrase, counted in counted_phrases:  # weights computed once, not per search
             weights = {token: index.weight(token) for token in counted}
             index._phrases.append((phrase, weights, sum(weights.values())))
@@ -227,9 +230,13 @@ class ProcedureIndex:
         query = Counter(tokens(text[:500]))
         if not query:
             return []
-        match = " OR ".join(f'"{token}"' for token in query if token in self._idf)
-        if not match:
+        known = sorted((token for token in query if token in self._idf), key=self.weight, reverse=True)
+        if not known:
             return []
+        # Retrieval by the telling tokens only ("đăng", "ký", "cấp" are in thousands of names);
+        # every token still counts in the scoring below.
+        telling = [token for token in known if self._idf[token] >= self._common_idf] or known[:2]
+        match = " OR ".join(f'"{token}"' for token in telling)
         rows = self._db.execute(
             "SELECT rowid FROM phrases WHERE phrases MATCH ? ORDER BY bm25(phrases) LIMIT ?",
             (match, RETRIEVE),
@@ -302,17 +309,28 @@ def _version(session: Session) -> tuple[str, int, int]:
     return (str(url), int(count or 0), int(last_id or 0))
 
 
+def _signature(session: Session) -> int:
+    """A digest of what the index reads (for updates in place, which keep count and ids)."""
+    columns = (Service.slug, Service.name, Service.aliases, Service.situations, Service.field, Service.group)
+    rows = session.execute(select(*columns).order_by(Service.slug)).all()
+    return hash(json.dumps([list(row) for row in rows], ensure_ascii=False, sort_keys=True, default=str))
+
+
 def catalogue_index(session: Session) -> ProcedureIndex:
     """The index of the services table, rebuilt only when the table changed."""
     version = _version(session)
     now = time.monotonic()
     with _lock:
         index = _cache.get("index")
-        fresh = _cache.get("version") == version and now - _cache.get("built", 0.0) < REFRESH_SECONDS
-        if index is None or not fresh:
-            index = ProcedureIndex.build(entry_of(service) for service in session.scalars(select(Service)))
-            _cache.update(index=index, version=version, built=now)
-        return index  # type: ignore[no-any-return]
+        if index is not None and _cache.get("version") == version:
+            if now - _cache.get("checked", 0.0) < REFRESH_SECONDS:
+                return index  # type: ignore[no-any-return]
+            _cache["checked"] = now
+            if _signature(session) == _cache.get("signature"):
+                return index  # type: ignore[no-any-return]
+        index = ProcedureIndex.build(entry_of(service) for service in session.scalars(select(Service)))
+        _cache.update(index=index, version=version, checked=now, signature=_signature(session))
+        return index
 
 
 def reset_index() -> None:

@@ -93,3 +93,21 @@ def test_the_index_is_kept_warm_and_rebuilt_when_the_catalogue_changes(catalogue
         assert rebuilt is not first
         decision = find_procedure(session, "xin phép nuôi chim yến")
     assert (decision.kind, decision.slugs) == ("answer", ["tthc_9_900001"])
+
+
+def test_an_update_in_place_is_seen_after_the_refresh_interval(
+    catalogue_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.procedure_search as search
+
+    with session_scope() as session:
+        first = catalogue_index(session)
+        row = session.scalar(select(Service).where(Service.slug == "passport"))
+        assert row is not None
+        row.aliases = [*row.aliases, "sổ thông hành"]
+        session.flush()
+        assert catalogue_index(session) is first  # same count and ids, inside the interval
+        monkeypatch.setattr(search, "REFRESH_SECONDS", 0.0)
+        assert find_procedure(session, "làm sổ thông hành").slugs == ["passport"]
+        unchanged = catalogue_index(session)
+        assert catalogue_index(session) is unchanged  # digest equal: no rebuild
