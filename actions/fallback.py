@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import button, language_of, log_question
 from actions.i18n import t
-from actions.services import answer_service
+from actions.services import ActionAnswerService
 from core.db import session_scope
 from core.settings import get_settings
 
@@ -35,7 +35,7 @@ class ActionLogUnresolved(Action):
     ) -> list[dict[str, Any]]:
         # What the NLU could not place may still name a catalogue procedure ("ba tôi mất hôm qua,
         # báo tử ở đâu", "cái thứ hai"): the service answer takes it when the index knows it.
-        events = answer_service(dispatcher, tracker, from_fallback=True)
+        events = ActionAnswerService(from_fallback=True).run(dispatcher, tracker, domain)
         if events:
             return events
         language = language_of(tracker)

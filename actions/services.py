@@ -236,80 +236,78 @@ class ActionAnswerService(Action):
     """Handles ask_service / ask_documents / ask_fee / ask_fee_reduction / ask_processing_time /
     ask_where_to_file, and `inform` follow-ups that only name a service or a place."""
 
+    def __init__(self, from_fallback: bool = False) -> None:
+        # Run by the fallback (the NLU placed nothing): answers only what the catalogue knows
+        # (no events otherwise). Not a subclass: the SDK registers every Action subclass by name.
+        self.from_fallback = from_fallback
+
     def name(self) -> str:
         return "action_answer_service"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return answer_service(dispatcher, tracker)
-
-
-def answer_service(
-    dispatcher: CollectingDispatcher, tracker: Tracker, from_fallback: bool = False
-) -> list[dict[str, Any]]:
-    """The service answer; from the fallback only when the catalogue knows the procedure (else [])."""
-    language = language_of(tracker)
-    intent = tracker.latest_message.get("intent", {}).get("name") or ""
-    text = tracker.latest_message.get("text") or ""
-    aspect = (
-        ASPECT_BY_INTENT.get(intent) or aspect_from_text(text) or tracker.get_slot("aspect") or "overview"
-    )
-    if intent not in ASPECT_BY_INTENT:
-        intent = INTENT_BY_ASPECT.get(aspect, "ask_service")
-    place = resolve_province(tracker)
-    events: list[dict[str, Any]] = [SlotSet("aspect", aspect)]
-    if place is not None:
-        events.append(SlotSet("province", place.said))
-    with session_scope() as session:
-        service, candidates = resolve_service(session, tracker, from_fallback)
-        if from_fallback and service is None and not candidates:
-            return []
-        if candidates:
-            dispatcher.utter_message(**choice_message(candidates, intent or "ask_service", language))
-            return events
-        if service is None and aspect == "reduction" and place is not None:
-            text, local = render_province_reductions(session, place, language, today())
-            if not local:
-                log_question(session, tracker, "missing_content", language)
-            covered = [slug for reduction in local for slug in (reduction.covers or [])]
-            choices = [get_service(session, slug) for slug in dict.fromkeys(covered)] or list_services(
-                session
-            )
-            dispatcher.utter_message(
-                text=text,
-                buttons=[
-                    button(str(localised(s.name, language)), "ask_fee", service=s.slug)
-                    for s in choices[:POPULAR_SERVICES]
-                    if s is not None
-                ],
-            )
-            return events
-        if service is None:
-            log_question(session, tracker, "unknown_service", language)
-            if names_something(text):  # a procedure we do not have: say so, never a neighbour
-                dispatcher.utter_message(text=t("fallback", language, hotline=get_settings().hotline))
+        language = language_of(tracker)
+        intent = tracker.latest_message.get("intent", {}).get("name") or ""
+        text = tracker.latest_message.get("text") or ""
+        aspect = (
+            ASPECT_BY_INTENT.get(intent) or aspect_from_text(text) or tracker.get_slot("aspect") or "overview"
+        )
+        if intent not in ASPECT_BY_INTENT:
+            intent = INTENT_BY_ASPECT.get(aspect, "ask_service")
+        place = resolve_province(tracker)
+        events: list[dict[str, Any]] = [SlotSet("aspect", aspect)]
+        if place is not None:
+            events.append(SlotSet("province", place.said))
+        with session_scope() as session:
+            service, candidates = resolve_service(session, tracker, self.from_fallback)
+            if self.from_fallback and service is None and not candidates:
+                return []
+            if candidates:
+                dispatcher.utter_message(**choice_message(candidates, intent or "ask_service", language))
                 return events
-            dispatcher.utter_message(
-                text=t("ask_which_service", language),
-                buttons=[
-                    button(str(localised(s.name, language)), intent or "ask_service", service=s.slug)
-                    for s in list_services(session)[:POPULAR_SERVICES]
-                ],
-            )
+            if service is None and aspect == "reduction" and place is not None:
+                text, local = render_province_reductions(session, place, language, today())
+                if not local:
+                    log_question(session, tracker, "missing_content", language)
+                covered = [slug for reduction in local for slug in (reduction.covers or [])]
+                choices = [get_service(session, slug) for slug in dict.fromkeys(covered)] or list_services(
+                    session
+                )
+                dispatcher.utter_message(
+                    text=text,
+                    buttons=[
+                        button(str(localised(s.name, language)), "ask_fee", service=s.slug)
+                        for s in choices[:POPULAR_SERVICES]
+                        if s is not None
+                    ],
+                )
+                return events
+            if service is None:
+                log_question(session, tracker, "unknown_service", language)
+                if names_something(text):  # a procedure we do not have: say so, never a neighbour
+                    dispatcher.utter_message(text=t("fallback", language, hotline=get_settings().hotline))
+                    return events
+                dispatcher.utter_message(
+                    text=t("ask_which_service", language),
+                    buttons=[
+                        button(str(localised(s.name, language)), intent or "ask_service", service=s.slug)
+                        for s in list_services(session)[:POPULAR_SERVICES]
+                    ],
+                )
+                return events
+            events.append(SlotSet("service", service.slug))
+            if aspect == "reduction" and place is None:
+                text, _ = render_aspect(session, service, aspect, language, today())
+                dispatcher.utter_message(text=with_code_line(text, service, language))
+                dispatcher.utter_message(
+                    text=t("ask_province", language),
+                    buttons=[button(name, "inform", province=name) for name in ASKED_PROVINCE_BUTTONS],
+                )
+                return events
+            text, answered = render_aspect(session, service, aspect, language, today(), place)
+            text = with_code_line(text, service, language)
+            if not answered:
+                log_question(session, tracker, "missing_content", language)
+            dispatcher.utter_message(text=text, buttons=aspect_buttons(service, aspect, language))
             return events
-        events.append(SlotSet("service", service.slug))
-        if aspect == "reduction" and place is None:
-            text, _ = render_aspect(session, service, aspect, language, today())
-            dispatcher.utter_message(text=with_code_line(text, service, language))
-            dispatcher.utter_message(
-                text=t("ask_province", language),
-                buttons=[button(name, "inform", province=name) for name in ASKED_PROVINCE_BUTTONS],
-            )
-            return events
-        text, answered = render_aspect(session, service, aspect, language, today(), place)
-        text = with_code_line(text, service, language)
-        if not answered:
-            log_question(session, tracker, "missing_content", language)
-        dispatcher.utter_message(text=text, buttons=aspect_buttons(service, aspect, language))
-        return events
