@@ -29,6 +29,7 @@ INDEX = ProcedureIndex.build(
         entry("death", "Đăng ký khai tử", "báo tử", situations=("người thân vừa mất, báo tử ở đâu",)),
         entry("passport", "Cấp hộ chiếu phổ thông", "hộ chiếu", "passport"),
         entry("construction", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "xin phép xây nhà"),
+        entry("will", "Chứng thực di chúc", "lập di chúc"),
     ]
 )
 
@@ -111,3 +112,9 @@ def test_an_update_in_place_is_seen_after_the_refresh_interval(
         assert find_procedure(session, "làm sổ thông hành").slugs == ["passport"]
         unchanged = catalogue_index(session)
         assert catalogue_index(session) is unchanged  # digest equal: no rebuild
+
+
+def test_tone_marks_written_on_both_sides_must_agree() -> None:
+    # Folded, "tổ chức" and "di chúc" share "chuc"; written with their marks they differ.
+    assert INDEX.decide("chức").kind == "none"
+    assert INDEX.decide("lap di chuc").slugs == ["will"]  # unaccented still matches
