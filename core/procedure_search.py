@@ -212,12 +212,13 @@ def entry_of(service: Any) -> Entry:
 class ProcedureIndex:
     entries: dict[str, Entry]
     _db: sqlite3.Connection = field(repr=False)
-    _phrases: list[tuple[Phrase, dict[str, float], float, dict[str, set[str]]]] = field(repr=False)
+    _phrases: list[tuple[Phrase, dict[str, float], float]] = field(repr=False)
     _idf: dict[str, float] = field(repr=False)
     _default_idf: float = 1.0
     _common_idf: float = 0.0
     _entry_tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _entry_written: dict[str, dict[str, set[str]]] = field(default_factory=dict, repr=False)
+    # Per procedure: folded syllable -> its written forms joined by "|" (strings: far lighter than sets).
+    _entry_written: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> ProcedureIndex:
@@ -245,13 +246,18 @@ class ProcedureIndex:
         for phrase, counted in counted_phrases:
             union.setdefault(phrase.slug, set()).update(counted)
         index._entry_tokens = {slug: frozenset(found) for slug, found in union.items()}
+        written_sets: dict[str, dict[str, set[str]]] = {}
         for phrase, _counted in counted_phrases:
-            written = index._entry_written.setdefault(phrase.slug, {})
+            written = written_sets.setdefault(phrase.slug, {})
             for syllable, forms in accent_forms(phrase.text).items():
                 written.setdefault(syllable, set()).update(forms)
+        index._entry_written = {
+            slug: {syllable: "|".join(sorted(forms)) for syllable, forms in written.items()}
+            for slug, written in written_sets.items()
+        }
         for phrase, counted in counted_phrases:  # weights computed once, not per search
             weights = {token: index.weight(token) for token in counted}
-            index._phrases.append((phrase, weights, sum(weights.values()), accent_forms(phrase.text)))
+            index._phrases.append((phrase, weights, sum(weights.values())))
         return index
 
     def weight(self, token: str) -> float:
@@ -278,7 +284,8 @@ class ProcedureIndex:
         asked = accent_forms(text[:500])
         best: dict[str, Hit] = {}
         for (rowid,) in rows:
-            phrase, weights, phrase_weight, written = self._phrases[rowid]
+            phrase, weights, phrase_weight = self._phrases[rowid]
+            written = {syllable: "|".join(forms) for syllable, forms in accent_forms(phrase.text).items()}
             shared = sum(
                 weight * (ACCENT_MISMATCH if _mismatch(token, asked, written) else 1.0)
                 for token, weight in weights.items()
@@ -319,10 +326,11 @@ class ProcedureIndex:
         return decide(self.search(text, limit=MAX_CHOICES * 3), self)
 
 
-def _mismatch(token: str, asked: dict[str, set[str]], written: dict[str, set[str]]) -> bool:
+def _mismatch(token: str, asked: dict[str, set[str]], written: dict[str, str]) -> bool:
     """Both sides accented, differently: "tổ chức" is not "di chúc", "mật" is not "mất"."""
     return any(
-        part in asked and part in written and not (asked[part] & written[part]) for part in token.split("_")
+        part in asked and part in written and not (asked[part] & set(written[part].split("|")))
+        for part in token.split("_")
     )
 
 
