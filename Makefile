@@ -69,6 +69,13 @@ eval-dev: $(MODEL) ## Evaluate on the two dev sets (data/eval/nlu/dev, dev2): tu
 	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout $(EVAL_DIR)/dev --out reports/nlu_eval_dev.json
 	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout $(EVAL_DIR)/dev2 --out reports/nlu_eval_dev2.json
 
+.PHONY: eval-catalogue bench-catalogue
+eval-catalogue: ## Procedure search on data/eval/catalogue/{dev,heldout}.yaml: top-1, right-or-clarified, wrong, out-of-scope recall
+	$(APP_PY) bench/catalogue.py eval -v
+
+bench-catalogue: ## The same with the portal's 5,670 real names indexed too (../shared/reference/tthc), plus build time, memory, latency
+	$(APP_PY) bench/catalogue.py scale
+
 run: setup db train ## Set up, train, and start actions + Rasa + API on http://127.0.0.1:8000
 	@echo "Starting: API http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055). Ctrl-C stops all."
 	python3 scripts/ensure_env.py .env  # adds secrets introduced since .env was written

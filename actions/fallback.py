@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import button, language_of, log_question
 from actions.i18n import t
+from actions.services import ActionAnswerService
 from core.db import session_scope
 from core.settings import get_settings
 
@@ -32,6 +33,11 @@ class ActionLogUnresolved(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        # What the NLU could not place may still name a catalogue procedure ("ba tôi mất hôm qua,
+        # báo tử ở đâu", "cái thứ hai"): the service answer takes it when the index knows it.
+        events = ActionAnswerService(from_fallback=True).run(dispatcher, tracker, domain)
+        if events:
+            return events
         language = language_of(tracker)
         try:
             with session_scope() as session:

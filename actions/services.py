@@ -27,18 +27,25 @@ from actions.common import (
     today,
 )
 from actions.i18n import localised, t
+from actions.resolution import (
+    INTENT_BY_ASPECT,
+    aspect_from_text,
+    choice_message,
+    names_something,
+    resolve,
+    with_code_line,
+)
 from core.catalogue import (
-    ServiceMatch,
     any_province_reduction,
     current_reductions,
     get_service,
     list_services,
     province_reductions,
-    search_services,
 )
 from core.db import session_scope
 from core.models import FeeReduction, Service
 from core.provinces import Resolved, provinces
+from core.settings import get_settings
 
 ASPECT_BY_INTENT = {
     "ask_service": "overview",
@@ -48,10 +55,7 @@ ASPECT_BY_INTENT = {
     "ask_processing_time": "time",
     "ask_where_to_file": "where",
 }
-AMBIGUITY_MARGIN = 3.0
 POPULAR_SERVICES = 4
-# A message this short can be a follow-up about the service already discussed.
-FOLLOW_UP_WORDS = 7
 ASKED_PROVINCE_BUTTONS = ("Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Huế")
 
 
@@ -62,25 +66,12 @@ def entity_value(tracker: Tracker, name: str) -> str | None:
     return None
 
 
-def resolve_service(session: Session, tracker: Tracker) -> tuple[Service | None, list[ServiceMatch]]:
-    """The service the user means: an extracted entity, a fuzzy match in the text, or — for a
-    short follow-up — the one already discussed. Returns candidates when ambiguous."""
-    slug = entity_value(tracker, "service")
-    if slug:
-        service = get_service(session, slug)
-        if service is not None:
-            return service, []
-    text = tracker.latest_message.get("text") or ""
-    matches = search_services(session, text)
-    if matches:
-        top = matches[0]
-        rivals = [m for m in matches[1:] if top.score - m.score < AMBIGUITY_MARGIN and m.length >= top.length]
-        return (None, [top, *rivals]) if rivals else (top.service, [])
-    remembered = tracker.get_slot("service")
-    intent = tracker.latest_message.get("intent", {}).get("name")
-    if remembered and (intent == "inform" or len(text.split()) <= FOLLOW_UP_WORDS):
-        return get_service(session, remembered), []
-    return None, []
+def resolve_service(
+    session: Session, tracker: Tracker, from_fallback: bool = False
+) -> tuple[Service | None, list[Service]]:
+    """The procedure the user means (actions/resolution.py), or the candidates to choose from."""
+    resolution = resolve(session, tracker, from_fallback)
+    return resolution.service, resolution.candidates
 
 
 def resolve_province(tracker: Tracker) -> Resolved | None:
@@ -245,6 +236,11 @@ class ActionAnswerService(Action):
     """Handles ask_service / ask_documents / ask_fee / ask_fee_reduction / ask_processing_time /
     ask_where_to_file, and `inform` follow-ups that only name a service or a place."""
 
+    def __init__(self, from_fallback: bool = False) -> None:
+        # Run by the fallback (the NLU placed nothing): answers only what the catalogue knows
+        # (no events otherwise). Not a subclass: the SDK registers every Action subclass by name.
+        self.from_fallback = from_fallback
+
     def name(self) -> str:
         return "action_answer_service"
 
@@ -253,25 +249,22 @@ class ActionAnswerService(Action):
     ) -> list[dict[str, Any]]:
         language = language_of(tracker)
         intent = tracker.latest_message.get("intent", {}).get("name") or ""
-        aspect = ASPECT_BY_INTENT.get(intent) or tracker.get_slot("aspect") or "overview"
+        text = tracker.latest_message.get("text") or ""
+        aspect = (
+            ASPECT_BY_INTENT.get(intent) or aspect_from_text(text) or tracker.get_slot("aspect") or "overview"
+        )
+        if intent not in ASPECT_BY_INTENT:
+            intent = INTENT_BY_ASPECT.get(aspect, "ask_service")
         place = resolve_province(tracker)
         events: list[dict[str, Any]] = [SlotSet("aspect", aspect)]
         if place is not None:
             events.append(SlotSet("province", place.said))
         with session_scope() as session:
-            service, candidates = resolve_service(session, tracker)
+            service, candidates = resolve_service(session, tracker, self.from_fallback)
+            if self.from_fallback and service is None and not candidates:
+                return []
             if candidates:
-                dispatcher.utter_message(
-                    text=t("did_you_mean", language),
-                    buttons=[
-                        button(
-                            str(localised(m.service.name, language)),
-                            intent or "ask_service",
-                            service=m.service.slug,
-                        )
-                        for m in candidates[:3]
-                    ],
-                )
+                dispatcher.utter_message(**choice_message(candidates, intent or "ask_service", language))
                 return events
             if service is None and aspect == "reduction" and place is not None:
                 text, local = render_province_reductions(session, place, language, today())
@@ -292,6 +285,9 @@ class ActionAnswerService(Action):
                 return events
             if service is None:
                 log_question(session, tracker, "unknown_service", language)
+                if names_something(text):  # a procedure we do not have: say so, never a neighbour
+                    dispatcher.utter_message(text=t("fallback", language, hotline=get_settings().hotline))
+                    return events
                 dispatcher.utter_message(
                     text=t("ask_which_service", language),
                     buttons=[
@@ -303,13 +299,14 @@ class ActionAnswerService(Action):
             events.append(SlotSet("service", service.slug))
             if aspect == "reduction" and place is None:
                 text, _ = render_aspect(session, service, aspect, language, today())
-                dispatcher.utter_message(text=text)
+                dispatcher.utter_message(text=with_code_line(text, service, language))
                 dispatcher.utter_message(
                     text=t("ask_province", language),
                     buttons=[button(name, "inform", province=name) for name in ASKED_PROVINCE_BUTTONS],
                 )
                 return events
             text, answered = render_aspect(session, service, aspect, language, today(), place)
+            text = with_code_line(text, service, language)
             if not answered:
                 log_question(session, tracker, "missing_content", language)
             dispatcher.utter_message(text=text, buttons=aspect_buttons(service, aspect, language))

@@ -14,6 +14,7 @@ from core.catalogue_io import (
     import_catalogue,
     parse_catalogue,
 )
+from core.catalogue_official import is_official_file, read_official, upsert_official
 from core.db import session_scope
 from core.settings import PROJECT_ROOT
 
@@ -46,9 +47,24 @@ def catalogue_validate(source: Path = typer.Argument(DEFAULT_CATALOGUE)) -> None
     )
 
 
+def _import_official(source: Path) -> None:
+    batch = read_official(source)
+    with session_scope() as session:
+        report = upsert_official(session, batch)
+    for problem in report.skipped:
+        typer.echo(f"  skipped: {problem}", err=True)
+    typer.echo(f"{source.name}: {report.summary()}")
+    if not batch.records and batch.problems:
+        raise typer.Exit(1)
+
+
 @app.command("import")
 def catalogue_import(source: Path = typer.Argument(DEFAULT_CATALOGUE)) -> None:
-    """Validate, then replace the catalogue in the database with the YAML content."""
+    """Validate, then replace the catalogue in the database with the YAML content; an official
+    export (.xlsx list, .jsonl/.json detail) is added to it, updated in place."""
+    if source.is_file() and is_official_file(source):
+        _import_official(source)
+        return
     catalogue = _load(source)
     with session_scope() as session:
         counts = import_catalogue(session, catalogue)

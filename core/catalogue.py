@@ -1,34 +1,25 @@
-"""Catalogue queries: fuzzy, diacritic-insensitive service search and record look-ups."""
+"""Catalogue queries: diacritic-insensitive service search (core/procedure_search.py) and look-ups."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import FeeReduction, Guide, Service
+from core.procedure_search import NONE_SCORE, catalogue_index
 from core.textnorm import fold
-
-MATCH_THRESHOLD = 90.0
-# Short aliases ("cccd", "gplx") must appear as whole words, never as fuzzy fragments.
-SHORT_ALIAS = 5
 
 
 @dataclass(frozen=True)
 class ServiceMatch:
     service: Service
-    score: float
-    matched: str  # the name or alias that matched
-    length: int  # its folded length: a longer alias is a more specific match
-
-    @property
-    def rank(self) -> tuple[float, int]:
-        return (self.score, self.length)
+    score: float  # 0-100
+    matched: str  # the name, alias or situation that matched
+    length: int  # its folded length
 
 
 def service_terms(service: Service) -> list[str]:
@@ -38,35 +29,18 @@ def service_terms(service: Service) -> list[str]:
     return terms
 
 
-def _score(term: str, text: str) -> float:
-    """How well the user's text mentions `term` (both folded)."""
-    if len(term) <= SHORT_ALIAS:
-        return 100.0 if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) else 0.0
-    if len(term) > len(text):
-        # The text is shorter than the name: it must resemble the whole name, not a piece of it.
-        return float(fuzz.ratio(term, text))
-    return float(fuzz.partial_ratio(term, text))
-
-
 def search_services(session: Session, text: str, limit: int = 3) -> list[ServiceMatch]:
-    """Services whose names or aliases appear in `text`, best first (ties: longer alias first)."""
-    folded = fold(text)
-    if not folded:
-        return []
-    best: dict[str, ServiceMatch] = {}
-    for service in session.scalars(select(Service)):
-        for term in service_terms(service):
-            folded_term = fold(term)
-            if not folded_term:
-                continue
-            score = _score(folded_term, folded)
-            if score < MATCH_THRESHOLD:
-                continue
-            candidate = ServiceMatch(service, score, term, len(folded_term))
-            current = best.get(service.slug)
-            if current is None or candidate.rank > current.rank:
-                best[service.slug] = candidate
-    return sorted(best.values(), key=lambda m: m.rank, reverse=True)[:limit]
+    """Services relevant to `text`, best first, from the warm procedure index (nothing below
+    the calibrated none-threshold). For what to answer, use core.procedure_search.find_procedure."""
+    hits = [hit for hit in catalogue_index(session).search(text, limit) if hit.score >= NONE_SCORE]
+    services = {
+        s.slug: s for s in session.scalars(select(Service).where(Service.slug.in_([h.slug for h in hits])))
+    }
+    return [
+        ServiceMatch(services[hit.slug], round(hit.score * 100, 1), hit.matched, len(fold(hit.matched)))
+        for hit in hits
+        if hit.slug in services
+    ]
 
 
 def get_service(session: Session, slug: str) -> Service | None:

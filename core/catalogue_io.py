@@ -252,8 +252,14 @@ def _str_or_none(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
+# Procedures loaded from an official export (core/catalogue_official.py) are not in the YAML files:
+# a YAML import leaves them in place.
+OFFICIAL_SLUG_PREFIX = "tthc_"
+
+
 def _sync(session: Session, model: type, key: str, records: dict[str, dict[str, Any]]) -> int:
-    """Make the table of `model` hold exactly `records` (key value -> column values)."""
+    """Make the table of `model` hold exactly `records` (key value -> column values), except
+    for services imported from official exports."""
     rows: list[Any] = list(session.scalars(select(model)))
     existing = {getattr(row, key): row for row in rows}
     for value, data in records.items():
@@ -261,7 +267,9 @@ def _sync(session: Session, model: type, key: str, records: dict[str, dict[str, 
         for name, column_value in data.items():
             setattr(row, name, column_value)
         session.add(row)
-    for stale in existing.values():
+    for value, stale in existing.items():
+        if model is Service and str(value).startswith(OFFICIAL_SLUG_PREFIX):
+            continue
         session.delete(stale)
     session.flush()
     return len(records)
@@ -272,18 +280,21 @@ def _dates(record: BaseModel, *names: str) -> dict[str, Any]:
     return {name: getattr(record, name) for name in names}
 
 
-def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
-    """Upsert every record by its key; records missing from the files are removed."""
-    services = {
-        s.slug: {
-            **s.model_dump(mode="json", exclude={"fee"}),
-            "fee_offline": s.fee.offline,
-            "fee_online": s.fee.online,
-            "fee_note": s.fee.note,
-            **_dates(s, "last_checked", "valid_from", "valid_to"),
-        }
-        for s in catalogue.services
+def service_columns(service: ServiceIn) -> dict[str, Any]:
+    """The `services` column values of a record."""
+    return {
+        **service.model_dump(mode="json", exclude={"fee"}),
+        "fee_offline": service.fee.offline,
+        "fee_online": service.fee.online,
+        "fee_note": service.fee.note,
+        **_dates(service, "last_checked", "valid_from", "valid_to"),
     }
+
+
+def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
+    """Upsert every record by its key; records missing from the files are removed (services
+    imported from official exports excepted)."""
+    services = {s.slug: service_columns(s) for s in catalogue.services}
     guides = {g.slug: {**g.model_dump(mode="json"), **_dates(g, "last_checked")} for g in catalogue.guides}
     reductions = {
         r.id: {

@@ -1,0 +1,419 @@
+"""Procedure search over the whole catalogue: an SQLite FTS5 index (stdlib, in memory) of folded
+names, aliases, everyday situations and fields, with syllable and syllable-bigram tokens.
+
+FTS5 retrieves the phrases sharing rare tokens with the question (bm25); each retrieved phrase is
+then scored by how much of it the question covers and how much of the question it explains
+(IDF-weighted), and the best phrase per procedure is that procedure's score. The decision —
+answer, clarify among candidates, or none — uses the calibrated constants below.
+
+The index is built once per process and kept warm; it is rebuilt when the services table changes
+(a cheap count/max-id check on each search, and every REFRESH_SECONDS a digest of the searched
+columns, for updates in place).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.models import Service
+from core.textnorm import fold, nfc
+
+# --- Calibration (data/eval/catalogue/dev*.yaml; `make eval-catalogue` prints the table) --------
+# Grid search on the dev queries (2026-12-03: data/eval/catalogue/dev*.yaml, 314 queries over the
+# merged catalogue) with wrong confident answers <= 1% as the hard limit, then the best
+# "right or clarified" with out-of-scope recall >= 80% (no point reached 90% on this dev: its
+# out-of-scope queries are near misses such as "xin visa đi Mỹ" beside e-visa procedures).
+# Dev at this point: 93.6% right or clarified, 0.7% wrong, 80.9% out-of-scope recall. The
+# held-out set was not used to choose. Answered only when the score is high AND no rival is close.
+ANSWER_SCORE = 0.80
+# Candidates within MARGIN of the best are "close": shown together as a numbered choice.
+MARGIN = 0.20
+# Below NONE_SCORE nothing relevant was found (out-of-scope questions on dev stay below it).
+NONE_SCORE = 0.46
+# A lone candidate (the next one more than LONE_GAP below) is answered from LONE_ANSWER_SCORE.
+LONE_ANSWER_SCORE = 0.65
+LONE_GAP = 0.40
+EXACT = 0.99  # both shares: the question is exactly a name or alias
+# A best phrase covered less than WHOLE_PHRASE by the question is no clear winner when another
+# procedure explains the question as well (question shares within SAME_FIT).
+WHOLE_PHRASE = 0.75
+SAME_FIT = 0.05
+# A weak best match also brings its siblings (same group) above SIBLING_SCORE into the choice.
+SIBLING_SCORE = 0.30
+MAX_CHOICES = 4
+# A syllable written with other tone marks on both sides ("chức" / "chúc") counts this much.
+ACCENT_MISMATCH = 0.3
+# Share of the question explained by the procedure's other phrases that counts as a bonus.
+UNION_BONUS = 0.6
+# How much the share of the question explained counts next to the share of the phrase covered.
+QUESTION_WEIGHT = 0.5
+# Names are the surest evidence; a situation phrase or a field alone is weaker.
+KIND_WEIGHT = {"name": 1.0, "alias": 1.0, "situation": 0.95, "field": 0.6}
+BIGRAM_WEIGHT = 1.0  # 1.5 and 2.0 lost situations on dev (their word order differs from names)
+RETRIEVE = 80  # phrases fetched from FTS5 per question before re-scoring
+COMMON_DOCS = 300  # a token in more procedures than this does not retrieve on its own
+REFRESH_SECONDS = 60.0
+
+# Question and filler words (folded) that never identify a procedure: removed from both sides.
+STOP_PHRASES = [
+    "thu tuc hanh chinh",
+    "thu tuc",
+    "bao nhieu tien",
+    "bao nhieu",
+    "bao lau",
+    "mat bao lau",
+    "o dau",
+    "the nao",
+    "nhu the nao",
+    "lam sao",
+    "la gi",
+    "can gi",
+    "can nhung gi",
+    "nhung gi",
+    "giay to gi",
+    "can giay to",
+    "phai lam gi",
+    "duoc khong",
+    "co duoc",
+    "xin hoi",
+    "cho hoi",
+    "muon hoi",
+    "how much",
+    "how long",
+    "how to",
+    "how do i",
+    "what documents",
+    "where can i",
+    "do i need",
+    "what is",
+    "i want to",
+    "phi bao nhieu",
+    "le phi",
+    "chi phi",
+    "thoi gian",
+]
+_STOP_WORD_LINES = (
+    "a la lam gi nao sao toi minh em anh chi oi vay thi ma nhe voi cua va cho can muon hoi xin",
+    # not "o" (ô tô) nor "to" (tờ, tô): folded, they are real syllables
+    "duoc khong co phai di den dau nhu the nay kia nhung cac mot ve tai trong khi neu",
+    "how what where when which who do does i my me the an of for in on is are can",
+    "need want please get much long fee fees cost document documents online truc tuyen",
+)
+STOP_WORDS = frozenset(" ".join(_STOP_WORD_LINES).split())
+_STOP_RE = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(map(re.escape, STOP_PHRASES), key=len, reverse=True)) + r")(?!\w)"
+)
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+Kind = Literal["answer", "clarify", "none"]
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables without question/filler words: "Lệ phí làm hộ chiếu?" -> [ho, chieu]."""
+    folded = _STOP_RE.sub(" ", fold(text))
+    return [word for word in _NON_WORD.split(folded) if word and word not in STOP_WORDS]
+
+
+def tokens(text: str) -> list[str]:
+    """Syllables and syllable bigrams ("ho", "chieu", "ho_chieu")."""
+    words = syllables(text)
+    return [*words, *(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def accent_forms(text: str) -> dict[str, set[str]]:
+    """Folded syllable -> the accented forms written ("chuc" -> {"chức"}); empty when unaccented."""
+    forms: dict[str, set[str]] = {}
+    for word in _WORD.findall(nfc(text.lower())):
+        folded = fold(word)
+        if folded != word:
+            forms.setdefault(folded, set()).add(word)
+    return forms
+
+
+@dataclass(frozen=True)
+class Phrase:
+    slug: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index knows of one procedure (a service record or a bare name from a list)."""
+
+    slug: str
+    name: str
+    group: str | None = None
+    code: str | None = None
+    phrases: tuple[Phrase, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    score: float
+    matched: str
+    entry: Entry
+    phrase_share: float = 1.0  # how much of the matched phrase the question covers
+    question_share: float = 1.0  # how much of the question the phrase explains
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Kind
+    candidates: tuple[Hit, ...] = ()
+
+    @property
+    def best(self) -> Hit | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def slugs(self) -> list[str]:
+        return [hit.slug for hit in self.candidates]
+
+
+def _localised_texts(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        out: list[str] = []
+        for item in value.values():
+            out.extend(_localised_texts(item))
+        return out
+    if isinstance(value, list):
+        return [str(item) for item in value if item]
+    return [str(value)] if value else []
+
+
+def entry_of(service: Any) -> Entry:
+    """The index entry of a Service row or a ServiceIn record (same attribute names)."""
+    phrases = [Phrase(service.slug, "name", text) for text in _localised_texts(service.name)]
+    phrases += [Phrase(service.slug, "alias", text) for text in service.aliases or []]
+    phrases += [Phrase(service.slug, "situation", text) for text in _localised_texts(service.situations)]
+    phrases += [Phrase(service.slug, "field", text) for text in _localised_texts(service.field)]
+    name = (service.name or {}).get("vi") or service.slug
+    return Entry(service.slug, str(name), service.group, service.procedure_code, tuple(phrases))
+
+
+@dataclass
+class ProcedureIndex:
+    entries: dict[str, Entry]
+    _db: sqlite3.Connection = field(repr=False)
+    _phrases: list[tuple[Phrase, dict[str, float], float]] = field(repr=False)
+    _idf: dict[str, float] = field(repr=False)
+    _default_idf: float = 1.0
+    _common_idf: float = 0.0
+    _entry_tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    # Per procedure: folded syllable -> its written forms joined by "|" (strings: far lighter than sets).
+    _entry_written: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, entries: Iterable[Entry]) -> ProcedureIndex:
+        by_slug = {entry.slug: entry for entry in entries}
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        db.execute("CREATE VIRTUAL TABLE phrases USING fts5(body, tokenize=\"unicode61 tokenchars '_'\")")
+        counted_phrases: list[tuple[Phrase, Counter[str]]] = []
+        document_frequency: Counter[str] = Counter()
+        rows = []
+        for entry in by_slug.values():
+            seen: set[str] = set()
+            for phrase in entry.phrases:
+                counted = Counter(tokens(phrase.text))
+                if not counted:
+                    continue
+                seen.update(counted)
+                rows.append((len(counted_phrases), " ".join(counted.elements())))
+                counted_phrases.append((phrase, counted))
+            document_frequency.update(seen)
+        db.executemany("INSERT INTO phrases(rowid, body) VALUES (?, ?)", rows)
+        total = max(len(by_slug), 1)
+        idf = {token: math.log(1 + total / count) for token, count in document_frequency.items()}
+        index = cls(by_slug, db, [], idf, math.log(1 + total), math.log(1 + total / COMMON_DOCS))
+        union: dict[str, set[str]] = {}
+        for phrase, counted in counted_phrases:
+            union.setdefault(phrase.slug, set()).update(counted)
+        index._entry_tokens = {slug: frozenset(found) for slug, found in union.items()}
+        written_sets: dict[str, dict[str, set[str]]] = {}
+        for phrase, _counted in counted_phrases:
+            written = written_sets.setdefault(phrase.slug, {})
+            for syllable, forms in accent_forms(phrase.text).items():
+                written.setdefault(syllable, set()).update(forms)
+        index._entry_written = {
+            slug: {syllable: "|".join(sorted(forms)) for syllable, forms in written.items()}
+            for slug, written in written_sets.items()
+        }
+        for phrase, counted in counted_phrases:  # weights computed once, not per search
+            weights = {token: index.weight(token) for token in counted}
+            index._phrases.append((phrase, weights, sum(weights.values())))
+        return index
+
+    def weight(self, token: str) -> float:
+        # A bigram ("khai_sinh") adds to its two syllables: shared word order counts extra.
+        base = self._idf.get(token, self._default_idf)
+        return base * (BIGRAM_WEIGHT if "_" in token else 1.0)
+
+    def search(self, text: str, limit: int = 10) -> list[Hit]:
+        query = Counter(tokens(text[:500]))
+        if not query:
+            return []
+        known = sorted((token for token in query if token in self._idf), key=self.weight, reverse=True)
+        if not known:
+            return []
+        # Retrieval by the telling tokens only ("đăng", "ký", "cấp" are in thousands of names);
+        # every token still counts in the scoring below.
+        telling = [token for token in known if self._idf[token] >= self._common_idf] or known[:2]
+        match = " OR ".join(f'"{token}"' for token in telling)
+        rows = self._db.execute(
+            "SELECT rowid FROM phrases WHERE phrases MATCH ? ORDER BY bm25(phrases) LIMIT ?",
+            (match, RETRIEVE),
+        ).fetchall()
+        query_weight = sum(self.weight(token) for token in query)
+        asked = accent_forms(text[:500])
+        best: dict[str, Hit] = {}
+        for (rowid,) in rows:
+            phrase, weights, phrase_weight = self._phrases[rowid]
+            written = {syllable: "|".join(forms) for syllable, forms in accent_forms(phrase.text).items()}
+            shared = sum(
+                weight * (ACCENT_MISMATCH if _mismatch(token, asked, written) else 1.0)
+                for token, weight in weights.items()
+                if token in query
+            )
+            phrase_share = shared / phrase_weight
+            question_share = shared / query_weight
+            score = max(
+                phrase_share * (1 - QUESTION_WEIGHT + QUESTION_WEIGHT * question_share),
+                question_share * (1 - QUESTION_WEIGHT + QUESTION_WEIGHT * phrase_share),
+            ) * KIND_WEIGHT.get(phrase.kind, 1.0)
+            if UNION_BONUS:
+                # The procedure's other phrases may explain more of the question than this one.
+                entry_written = self._entry_written.get(phrase.slug, {})
+                entry_share = (
+                    sum(
+                        self.weight(token)
+                        * (ACCENT_MISMATCH if _mismatch(token, asked, entry_written) else 1.0)
+                        for token in query
+                        if token in self._entry_tokens[phrase.slug]
+                    )
+                    / query_weight
+                )
+                score += UNION_BONUS * max(0.0, entry_share - question_share)
+            current = best.get(phrase.slug)
+            if current is None or score > current.score:
+                best[phrase.slug] = Hit(
+                    phrase.slug,
+                    round(score, 4),
+                    phrase.text,
+                    self.entries[phrase.slug],
+                    round(phrase_share, 4),
+                    round(question_share, 4),
+                )
+        return sorted(best.values(), key=lambda hit: (-hit.score, hit.slug))[:limit]
+
+    def decide(self, text: str) -> Decision:
+        return decide(self.search(text, limit=MAX_CHOICES * 3), self)
+
+
+def _mismatch(token: str, asked: dict[str, set[str]], written: dict[str, str]) -> bool:
+    """Both sides accented, differently: "tổ chức" is not "di chúc", "mật" is not "mất"."""
+    return any(
+        part in asked and part in written and not (asked[part] & set(written[part].split("|")))
+        for part in token.split("_")
+    )
+
+
+def decide(hits: list[Hit], index: ProcedureIndex | None = None) -> Decision:
+    """answer: one clear winner; clarify: close candidates or a weak best with its siblings; none."""
+    if not hits or hits[0].score < NONE_SCORE:
+        return Decision("none")
+    top = hits[0]
+    close = [hit for hit in hits if top.score - hit.score <= MARGIN][:MAX_CHOICES]
+    # "cấp đổi cấp lại": the whole question fits several names, none of them wholly: ask back.
+    if top.phrase_share < WHOLE_PHRASE:
+        close += [
+            hit
+            for hit in hits
+            if hit not in close
+            and hit.score >= NONE_SCORE
+            and hit.question_share >= top.question_share - SAME_FIT
+        ][: MAX_CHOICES - len(close)]
+    if len(close) == 1 and top.score >= ANSWER_SCORE:
+        return Decision("answer", (top,))
+    # The exact name (or alias) of one procedure, and of no other: that one.
+    exact = [hit for hit in hits if hit.phrase_share >= EXACT and hit.question_share >= EXACT]
+    if len(exact) == 1 and exact[0] is top:
+        return Decision("answer", (top,))
+    # The whole question explained by one procedure only ("chứng thực chữ ký"): that one.
+    whole = [hit for hit in hits if hit.question_share >= EXACT]
+    if len(whole) == 1 and whole[0] is top and top.score >= LONE_ANSWER_SCORE:
+        return Decision("answer", (top,))
+    # A lone candidate, nothing else near: answered from a lower score.
+    if (len(hits) == 1 or hits[1].score < top.score - LONE_GAP) and top.score >= LONE_ANSWER_SCORE:
+        return Decision("answer", (top,))
+    chosen = list(close)
+    if top.entry.group:
+        siblings = [
+            hit
+            for hit in hits
+            if hit not in chosen and hit.entry.group == top.entry.group and hit.score >= SIBLING_SCORE
+        ]
+        chosen.extend(siblings[: MAX_CHOICES - len(chosen)])
+    return Decision("clarify", tuple(chosen[:MAX_CHOICES]))
+
+
+# --- The warm, per-process index of the services table -------------------------------------------
+
+_lock = threading.Lock()
+_cache: dict[str, Any] = {}
+
+
+def _version(session: Session) -> tuple[str, int, int]:
+    count, last_id = session.execute(select(func.count(Service.id), func.max(Service.id))).one()
+    bind = session.get_bind()
+    url = bind.engine.url if hasattr(bind, "engine") else ""
+    return (str(url), int(count or 0), int(last_id or 0))
+
+
+def _signature(session: Session) -> int:
+    """A digest of what the index reads (for updates in place, which keep count and ids)."""
+    columns = (Service.slug, Service.name, Service.aliases, Service.situations, Service.field, Service.group)
+    rows = session.execute(select(*columns).order_by(Service.slug)).all()
+    return hash(json.dumps([list(row) for row in rows], ensure_ascii=False, sort_keys=True, default=str))
+
+
+def catalogue_index(session: Session) -> ProcedureIndex:
+    """The index of the services table, rebuilt only when the table changed."""
+    version = _version(session)
+    now = time.monotonic()
+    with _lock:
+        index = _cache.get("index")
+        if index is not None and _cache.get("version") == version:
+            if now - _cache.get("checked", 0.0) < REFRESH_SECONDS:
+                return index  # type: ignore[no-any-return]
+            _cache["checked"] = now
+            if _signature(session) == _cache.get("signature"):
+                return index  # type: ignore[no-any-return]
+        index = ProcedureIndex.build(entry_of(service) for service in session.scalars(select(Service)))
+        _cache.update(index=index, version=version, checked=now, signature=_signature(session))
+        return index
+
+
+def reset_index() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def find_procedure(session: Session, text: str) -> Decision:
+    return catalogue_index(session).decide(text)
