@@ -1,4 +1,5 @@
-"""Fallback: log the unresolved question (redacted) for staff, answer politely with the hotline."""
+"""Fallback: an everyday portal question gets its FAQ answer; anything else is logged (redacted) for
+staff and answered politely with the hotline."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
 
-from actions.common import button, language_of, log_question
-from actions.i18n import t
+from actions.common import button, language_of, log_question, source_line
+from actions.i18n import localised, t
 from core.db import session_scope
+from core.faq import match_faq
 from core.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -25,6 +28,17 @@ def fallback_reason(tracker: Tracker) -> str:
     return "core_fallback"
 
 
+def answer_faq(session: Session, dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> bool:
+    """Answer the latest message from the FAQ collection if it asks one (own threshold)."""
+    found = match_faq(session, tracker.latest_message.get("text") or "", language)
+    if found is None:
+        return False
+    faq = found.faq
+    text = f"{localised(faq.answer, language)}\n{source_line(faq, language)}"
+    dispatcher.utter_message(text=text)
+    return True
+
+
 class ActionLogUnresolved(Action):
     def name(self) -> str:
         return "action_log_unresolved"
@@ -35,6 +49,8 @@ class ActionLogUnresolved(Action):
         language = language_of(tracker)
         try:
             with session_scope() as session:
+                if answer_faq(session, dispatcher, tracker, language):
+                    return []
                 log_question(session, tracker, fallback_reason(tracker), language)
         except Exception:  # the user still gets an answer; the failure is visible in the logs
             logger.exception("could not log an unresolved question")
