@@ -20,7 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "{name}: hiện nay lệ phí còn {amount} nếu {condition}; nếu không: {rest}.",
         "en": "{name}: today the fee is {amount} if {condition}; otherwise: {rest}.",
     },
-    "fee_now": {"vi": "{name}: lệ phí hiện nay là {rest}.", "en": "{name}: the fee today is {rest}."},
+    "fee_now": {"vi": "{name}: lệ phí hiện nay: {rest}.", "en": "{name}: the fee today: {rest}."},
     "fee_no_cut": {
         "vi": "{name}: hiện nay (ngày {date}) không có mức giảm lệ phí nào; lệ phí là {rest}.",
         "en": "{name}: as of {date} no fee reduction applies; the fee is {rest}.",
@@ -39,12 +39,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fee_basis_waiver": {"vi": "miễn theo {document}{until}", "en": "waiver under {document}{until}"},
     "fee_basis_amount": {"vi": "{amount} theo {document}{until}", "en": "{amount} under {document}{until}"},
     "until_short": {"vi": " đến {date}", "en": " until {date}"},
-    "place_merged": {"vi": "{old} nay thuộc {new}.", "en": "{old} is now part of {new}."},
+    "place_merged": {"vi": "{old} nay thuộc {new}", "en": "{old} is now part of {new}"},
     "place_no_local": {
-        "vi": "{place} chưa có mức giảm riêng cho thủ tục này.",
-        "en": "{place} has no local reduction for this service.",
+        "vi": "chưa có mức giảm riêng của {place} cho thủ tục này.",
+        "en": "no local reduction of {place} for this service.",
     },
-    "place_local": {"vi": "Đã tính mức của {place}.", "en": "Includes the rate of {place}."},
+    "place_local": {"vi": "đã tính mức riêng của {place}.", "en": "includes the local rate of {place}."},
     "local_hint_short": {
         "vi": "Một số tỉnh miễn/giảm thêm khi nộp trực tuyến: cho biết bạn ở tỉnh nào.",
         "en": "Some provinces waive or cut it online: tell me your province.",
@@ -59,14 +59,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "time_is": {"vi": "{name}: thời gian giải quyết là {value}.", "en": "{name}: processing takes {value}."},
     "where_is": {"vi": "{name}: nộp tại {value}.", "en": "{name}: file at {value}."},
     "overview_e2e": {
-        "vi": "{name}: làm được trực tuyến toàn trình tại {portal}.",
-        "en": "{name}: can be done fully online at {portal}.",
+        "vi": "{name}: làm được trực tuyến toàn trình tại {portal}",
+        "en": "{name}: can be done fully online at {portal}",
     },
     "overview_partial": {
         "vi": "{name}: làm trực tuyến một phần tại {portal} (có bước phải đến trực tiếp).",
         "en": "{name}: partly online at {portal} (some steps in person).",
     },
-    "overview_plain": {"vi": "{name}: nộp tại {portal}.", "en": "{name}: file at {portal}."},
+    "overview_plain": {"vi": "{name}: nộp tại {portal}", "en": "{name}: file at {portal}"},
     "missing_aspect": {
         "vi": "{name}: danh mục chưa có {aspect}; đã chuyển cán bộ bổ sung.",
         "en": "{name}: the catalogue has no {aspect} yet; staff have been asked to add it.",
@@ -75,7 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "aspect_documents": {"vi": "danh sách hồ sơ", "en": "document list"},
     "aspect_where": {"vi": "nơi nộp hồ sơ", "en": "filing place"},
     "aspect_overview": {"vi": "hướng dẫn", "en": "guide"},
-    "check_online": {"vi": "Tra cứu tại {portal}.", "en": "Look it up at {portal}."},
+    "check_online": {"vi": "Tra cứu tại {portal}", "en": "Look it up at {portal}"},
     "procedure_code": {"vi": "Mã thủ tục {code}", "en": "Procedure code {code}"},
     "button_detail": {"vi": "Xem chi tiết", "en": "Details"},
     "button_where": {"vi": "Nộp ở đâu", "en": "Where to file"},

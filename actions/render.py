@@ -123,8 +123,8 @@ def place_note(
     local = any(a.reduction.scope == "province" for a in [*quote.conditional, *quote.unconditional])
     note = t("place_local" if local else "place_no_local", language, place=label)
     if place.is_old_name:
-        return t("place_merged", language, old=place.said, new=label) + " " + note
-    return note
+        return t("place_merged", language, old=place.said, new=label) + "; " + note
+    return note[0].upper() + note[1:]
 
 
 def render_fee(
@@ -272,7 +272,7 @@ def render_province_reductions(
     """A province's reductions in force (no service named): the first one answers, one source."""
     local = province_reductions(session, place.unit.name, on)
     label = unit_label(place, language)
-    merged = t("place_merged", language, old=place.said, new=label) if place.is_old_name else ""
+    merged = t("place_merged", language, old=place.said, new=label) + "." if place.is_old_name else ""
     if not local:
         first = t("no_province_reduction", language, name=label, date=format_date(on))
         reference = provinces()
