@@ -23,7 +23,8 @@ OFFICIAL_HOSTS = {
     "dichvucong.gov.vn",
 }
 
-DOCUMENT_NUMBER = re.compile(r"\d+(?:\.\d+)?/\d{4}/[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*")
+# "64/2025/TT-BTC", "66.22/2026/NQ-CP", "49/2019/QH14", "411/NQ-HĐND" (no year).
+DOCUMENT_NUMBER = re.compile(r"\d+(?:\.\d+)?/(?:\d{4}/)?(?:QH\d+|[A-ZĐ]+(?:-[A-ZĐ]+)+)")
 ISSUERS = {
     "QH": {"vi": "Quốc hội", "en": "National Assembly"},
     "NQ-CP": {"vi": "Chính phủ", "en": "Government"},
