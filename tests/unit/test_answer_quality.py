@@ -87,7 +87,7 @@ FEES = [
     ("lệ phí đăng ký kết hôn ở Hà Nội", "ask_fee", "vi", {"province": "Hà Nội"}, "miễn phí", TODAY),
     ("le phi dang ky ket hon o Sai Gon", "ask_fee", "vi", {"province": "Sài Gòn"}, "miễn phí", TODAY),
     (
-        "kết hôn ở Bình Dương có mất phí không",
+        "đăng ký kết hôn ở Bình Dương có được miễn phí không",
         "ask_fee_reduction",
         "vi",
         {"province": "Bình Dương"},
