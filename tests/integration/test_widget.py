@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.models import AnswerFeedback, ChatExchange, UnresolvedQuestion
 from core.privacy import pseudonymise
+from tests.support.browser import PHONE, assert_fits_phone
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.timeout(300)
@@ -224,5 +225,22 @@ def test_one_script_tag_on_another_origin(stack: Stack, browser: Browser, portal
         expect(page.locator(".dvc-msg--bot").last.get_by_role("status")).to_have_text(
             "Thank you for your feedback!"
         )
+    finally:
+        context.close()
+
+
+def test_widget_answer_fits_a_390px_phone(stack: Stack, browser: Browser) -> None:
+    """The fee question of issue 13 on a phone: a short answer-first bubble, no sideways scroll."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(stack.api_url + "/demo")
+        page.get_by_role("button", name="Mở trợ lý dịch vụ công").click()
+        page.get_by_label("Nhập câu hỏi").fill("Ở Hà Giang làm hộ chiếu online có được giảm lệ phí không?")
+        page.keyboard.press("Enter")
+        bubble = page.locator(".dvc-msg--bot").filter(has_text="Nguồn:").last
+        expect(bubble).to_contain_text("Tuyên Quang", timeout=ANSWER_TIMEOUT)
+        expect(bubble).to_contain_text("nếu không")
+        assert_fits_phone(page, bubble, ".dvc-log", "widget-390.png")
     finally:
         context.close()

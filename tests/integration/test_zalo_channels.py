@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from core.models import ChatExchange, UnresolvedQuestion, ZaloEvent, ZaloToken
 from core.privacy import pseudonymise
+from tests.support.browser import PHONE, assert_fits_phone
 from tests.support.fake_zalo import FakeZalo
 from tests.support.stack import ROOT, Stack, start_stack
 
@@ -328,5 +329,23 @@ def test_miniapp_in_a_plain_browser(zstack: Stack, browser, tmp_path: Path) -> N
         assert "Cấp hộ chiếu phổ thông" in page.locator("[data-testid=service-detail]").inner_text()
         page.screenshot(path=str(tmp_path / "miniapp-service.png"))
         assert errors == []
+    finally:
+        context.close()
+
+
+def test_miniapp_answer_fits_a_390px_phone(zstack: Stack, browser) -> None:  # type: ignore[no-untyped-def]
+    """The Mini App chat on a phone: the answer-first bubble fits, nothing scrolls sideways."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{zstack.api_url}/miniapp/")
+        page.get_by_placeholder("Nhập câu hỏi…").fill(
+            "Ở Hà Giang làm hộ chiếu online có được giảm lệ phí không?"
+        )
+        page.get_by_role("button", name="Gửi").click()
+        bubble = page.locator("[data-testid=msg-bot]").filter(has_text="Nguồn:").last
+        bubble.wait_for(timeout=60_000)
+        assert "Tuyên Quang" in bubble.inner_text() and "nếu không" in bubble.inner_text()
+        assert_fits_phone(page, bubble, ".messages", "miniapp-390.png")
     finally:
         context.close()

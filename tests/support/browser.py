@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
@@ -32,3 +33,24 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots"
+
+
+def assert_fits_phone(page, bubble, scroller_selector: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The answer bubble lies inside a 390-px viewport, nothing scrolls sideways; saves a PNG."""
+    box = bubble.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, box
+    widths = page.evaluate(
+        """(selector) => {
+            const scroller = document.querySelector(selector);
+            return [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+                    scroller.scrollWidth, scroller.clientWidth];
+        }""",
+        scroller_selector,
+    )
+    assert widths[0] <= widths[1] and widths[2] <= widths[3], widths
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
