@@ -327,6 +327,9 @@ def test_miniapp_in_a_plain_browser(zstack: Stack, browser, tmp_path: Path) -> N
         assert source.locator("a").get_attribute("href") == detail["source_url"]
         assert detail["last_checked"] in source.inner_text()
         assert "Cấp hộ chiếu phổ thông" in page.locator("[data-testid=service-detail]").inner_text()
+        # The Mini App states today's fee as the chat does (core/fees.py via the catalogue API).
+        today_online = f"{detail['fee_in_force']['online']:,}".replace(",", ".") + " đồng"
+        assert today_online in page.locator("[data-testid=fee-today]").inner_text()
         page.screenshot(path=str(tmp_path / "miniapp-service.png"))
         assert errors == []
     finally:
