@@ -224,3 +224,26 @@ def test_hà_giang_passport_question_fits_four_lines(
     assert "Hà Giang nay thuộc tỉnh Tuyên Quang" in text
     assert "200.000" not in text and "90%" not in text and "github" not in text.lower()
     assert text.count("chưa xác minh") == 1
+
+
+def test_missing_aspect_says_what_is_known_and_is_logged_for_staff(catalogue_db: str) -> None:
+    from sqlalchemy import select
+
+    from core.db import session_scope
+    from core.models import UnresolvedQuestion
+
+    text = run("gia hạn bằng lái mất mấy ngày", "ask_processing_time")[0]["text"]
+    assert "Mình chưa có thông tin này" not in text
+    assert "Hỏi trực tiếp: Cơ quan Công an" in text and "dichvucong.gov.vn" in text
+    with session_scope() as session:
+        rows = list(session.scalars(select(UnresolvedQuestion)))
+    assert [(r.reason, r.text) for r in rows] == [("needs_content", "gia hạn bằng lái mất mấy ngày")]
+
+
+def test_long_lists_are_paged_behind_a_button(catalogue_db: str) -> None:
+    first = run("làm hộ chiếu cần giấy tờ gì", "ask_documents")[0]
+    assert first["text"].count("\n") == 4  # sentence, three documents, source
+    more = [b for b in first["buttons"] if b["title"] == "Xem đủ 5 giấy tờ"]
+    assert more and '"detail":"more"' in more[0]["payload"]
+    full = run("Xem đủ 5 giấy tờ", "ask_documents", service="passport", detail="more")[0]["text"]
+    assert "5. Đơn trình báo mất hộ chiếu" in full and full.count("Nguồn:") == 1
