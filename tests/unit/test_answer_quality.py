@@ -247,3 +247,48 @@ def test_long_lists_are_paged_behind_a_button(catalogue_db: str) -> None:
     assert more and '"detail":"more"' in more[0]["payload"]
     full = run("Xem đủ 5 giấy tờ", "ask_documents", service="passport", detail="more")[0]["text"]
     assert "5. Đơn trình báo mất hộ chiếu" in full and full.count("Nguồn:") == 1
+
+
+# FAQ questions with the intent the trained NLU gives them (seen with models/dvc.tar.gz): the
+# answering action checks the FAQ collection before asking "Bạn muốn hỏi về thủ tục nào?".
+FAQS_BY_PREDICTED_INTENT = [
+    ("Làm sao để thanh toán lệ phí online?", "ask_fee", "vi", "ngân hàng hoặc ví điện tử"),
+    ("how do I pay the fee online", "ask_fee", "en", "bank or e-wallet"),
+    ("toàn trình là gì", "ask_service", "vi", "Toàn trình"),
+    ("sau sáp nhập xã nộp hồ sơ ở đâu", "ask_where_to_file", "vi", "cấp huyện"),
+    ("nhận kết quả qua bưu điện được không", "ask_where_to_file", "vi", "bưu chính"),
+    ("có cần chữ ký số không", "ask_documents", "vi", "chữ ký số"),
+    ("tại sao hồ sơ bị trả lại", "out_of_scope", "vi", "bị trả lại"),
+    ("lam sao gui phan anh kien nghi", "vneid_support", "vi", "Hệ thống tiếp nhận phản ánh, kiến nghị"),
+    ("so tong dai ho tro dich vu cong", "vneid_support", "vi", "18001096"),
+    ("không đăng nhập được cổng dịch vụ công", "vneid_login", "vi", "18001096"),
+]
+
+
+@pytest.mark.parametrize(("question", "intent", "language", "fact"), FAQS_BY_PREDICTED_INTENT)
+def test_faq_reached_from_the_predicted_intent(
+    catalogue_db: str, question: str, intent: str, language: str, fact: str
+) -> None:
+    from actions.vneid import ActionVneidGuide
+
+    dispatcher = CollectingDispatcher()
+    action = (
+        ActionVneidGuide()
+        if intent.startswith("vneid")
+        else ActionLogUnresolved()
+        if intent in {"nlu_fallback", "out_of_scope"}
+        else ActionAnswerService()
+    )
+    action.run(dispatcher, tracker(question, intent, language), {})
+    assert len(dispatcher.messages) == 1
+    check_answer(dispatcher.messages[0]["text"], fact)
+
+
+def test_a_vneid_question_keeps_its_guide(catalogue_db: str) -> None:
+    from actions.vneid import ActionVneidGuide
+
+    dispatcher = CollectingDispatcher()
+    ActionVneidGuide().run(dispatcher, tracker("quên mật khẩu vneid", "vneid_forgot_passcode"), {})
+    assert (
+        "18001096" not in dispatcher.messages[0]["text"] and "VNEID" in dispatcher.messages[0]["text"].upper()
+    )
