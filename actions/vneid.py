@@ -31,9 +31,11 @@ class ActionVneidGuide(Action):
         with session_scope() as session:
             # A portal question the NLU took for VNeID help ("tổng đài dịch vụ công", "phản ánh
             # kiến nghị") gets its FAQ; a message naming VNeID or a button keeps the guide.
-            if not entities.get("guide") and "vneid" not in fold(text) and not text.startswith("/"):
-                if answer_faq(session, dispatcher, tracker, language):
-                    return []
+            portal_question = (
+                not entities.get("guide") and "vneid" not in fold(text) and not text.startswith("/")
+            )
+            if portal_question and answer_faq(session, dispatcher, tracker, language):
+                return []
             guide = get_guide(session, topic)
             if guide is None:
                 dispatcher.utter_message(text=t("guide_missing", language))
