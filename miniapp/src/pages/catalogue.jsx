@@ -106,7 +106,7 @@ export default function CataloguePage() {
             <List.Item
               key={service.slug}
               title={pick(service.name)}
-              subTitle={service.fee_online !== null && service.fee_online !== undefined ? `Lệ phí trực tuyến: ${money(service.fee_online)}` : pick(service.agency)}
+              subTitle={pick(service.agency) /* no base fee here: today's fee (with reductions) is on the detail page */}
               onClick={() => setSelected(service.slug)}
               data-testid={`service-${service.slug}`}
             />
