@@ -241,6 +241,6 @@ def test_widget_answer_fits_a_390px_phone(stack: Stack, browser: Browser) -> Non
         bubble = page.locator(".dvc-msg--bot").filter(has_text="Nguồn:").last
         expect(bubble).to_contain_text("Tuyên Quang", timeout=ANSWER_TIMEOUT)
         expect(bubble).to_contain_text("nếu không")
-        assert_fits_phone(page, bubble, ".dvc-log", "widget-390.png")
+        assert_fits_phone(page, bubble, page.locator(".dvc-log"), "widget-390.png")
     finally:
         context.close()

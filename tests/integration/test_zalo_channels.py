@@ -349,6 +349,6 @@ def test_miniapp_answer_fits_a_390px_phone(zstack: Stack, browser) -> None:  # t
         bubble = page.locator("[data-testid=msg-bot]").filter(has_text="Nguồn:").last
         bubble.wait_for(timeout=60_000)
         assert "Tuyên Quang" in bubble.inner_text() and "nếu không" in bubble.inner_text()
-        assert_fits_phone(page, bubble, ".messages", "miniapp-390.png")
+        assert_fits_phone(page, bubble, page.locator(".messages"), "miniapp-390.png")
     finally:
         context.close()
