@@ -18,6 +18,7 @@ from core.catalogue import any_province_reduction, province_reductions
 from core.fees import CONDITIONS, AppliedReduction, FeeQuote, fee_in_force
 from core.models import FeeReduction, Service
 from core.provinces import Resolved, provinces
+from core.sources import is_official
 
 ANSWER_LIMIT = 600
 MAX_EXTRA_LINES = 3
@@ -276,7 +277,13 @@ def render_province_reductions(
     if not local:
         first = t("no_province_reduction", language, name=label, date=format_date(on))
         reference = provinces()
-        last = t("source", language, title=reference.source_url, date=format_date(reference.last_checked))
+        # The merger's legal act, not the news page that reported it (core/sources.py rule).
+        act = (
+            reference.source_url
+            if is_official(reference.source_url)
+            else reference.source_title.split(";")[0]
+        )
+        last = t("source", language, title=act, date=format_date(reference.last_checked))
         return fit(first, [merged, t("ask_service_for_fee", language)], last), local
     head = local[0]
     number = head.document.get("number", "")

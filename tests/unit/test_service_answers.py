@@ -175,6 +175,8 @@ def test_province_without_a_recorded_reduction_says_so(catalogue_db: str) -> Non
     text, keys = province_answer("Quảng Ninh", TODAY)
     assert keys == []
     assert "chưa có chính sách giảm phí" in text and "23/11/2026" in text
+    assert "Nguồn: Nghị quyết của Quốc hội về sắp xếp đơn vị hành chính cấp tỉnh" in text
+    assert "vietnamnews" not in text
 
 
 def test_fee_answer_without_a_place_points_to_local_reductions(catalogue_db: str) -> None:
