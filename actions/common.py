@@ -9,6 +9,8 @@ from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
 from actions.i18n import DEFAULT_LANGUAGE, t
+from core import clock
+from core.sources import shown_source
 from core.unresolved import hash_of_rasa_sender, log_unresolved
 
 
@@ -23,7 +25,7 @@ def channel_of(tracker: Tracker) -> str:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def format_date(value: dt.date) -> str:
@@ -38,13 +40,17 @@ def format_vnd(amount: int, language: str) -> str:
 
 
 def source_line(record: Any, language: str) -> str:
-    """The closing line of every factual answer: where it comes from and when it was checked."""
-    title = record.source_title or record.source_url
-    line = (
-        t("source", language, title=title, date=format_date(record.last_checked)) + f"\n{record.source_url}"
+    """The one closing line of a factual answer: an official page or the legal document, the date
+    it was last checked, and "unverified" once when the record is."""
+    shown = shown_source(record, language)
+    line = t(
+        "source",
+        language,
+        title=shown.title or t("no_official_source", language),
+        date=format_date(shown.last_checked),
     )
-    if not record.verified:
-        line = t("unverified", language) + "\n" + line
+    if not shown.verified and shown.title:
+        line += " · " + t("unverified", language)
     return line
 
 

@@ -1,4 +1,5 @@
-"""Fallback: log the unresolved question (redacted) for staff, answer politely with the hotline."""
+"""Fallback: an everyday portal question gets its FAQ answer; anything else is logged (redacted) for
+staff and answered politely with the hotline."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import button, language_of, log_question
+from actions.faq import answer_faq
 from actions.i18n import t
 from actions.services import ActionAnswerService
 from core.db import session_scope
@@ -33,12 +35,15 @@ class ActionLogUnresolved(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        # What the NLU could not place may still name a catalogue procedure ("ba tôi mất hôm qua,
-        # báo tử ở đâu", "cái thứ hai"): the service answer takes it when the index knows it.
+        language = language_of(tracker)
+        # An everyday portal question first (its own strict threshold), then what the NLU could not
+        # place may still name a catalogue procedure ("ba tôi mất hôm qua, báo tử ở đâu", "cái thứ hai").
+        with session_scope() as session:
+            if answer_faq(session, dispatcher, tracker, language):
+                return []
         events = ActionAnswerService(from_fallback=True).run(dispatcher, tracker, domain)
         if events:
             return events
-        language = language_of(tracker)
         try:
             with session_scope() as session:
                 log_question(session, tracker, fallback_reason(tracker), language)

@@ -8,7 +8,6 @@ the place. A missing service is asked for (with buttons); so is the province for
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,34 +15,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import (
-    bullet_list,
-    button,
-    format_date,
-    format_vnd,
-    language_of,
-    log_question,
-    source_line,
-    today,
-)
+from actions.common import button, language_of, log_question, today
+from actions.faq import answer_faq
 from actions.i18n import localised, t
-from actions.resolution import (
-    INTENT_BY_ASPECT,
-    aspect_from_text,
-    choice_message,
-    names_something,
-    resolve,
-    with_code_line,
-)
-from core.catalogue import (
-    any_province_reduction,
-    current_reductions,
-    get_service,
-    list_services,
-    province_reductions,
-)
+from actions.render import render_answer, render_province_reductions
+from actions.resolution import INTENT_BY_ASPECT, aspect_from_text, choice_message, names_something, resolve
+from core.catalogue import get_service, list_services
 from core.db import session_scope
-from core.models import FeeReduction, Service
+from core.models import Service
 from core.provinces import Resolved, provinces
 from core.settings import get_settings
 
@@ -76,160 +55,6 @@ def resolve_service(
 
 def resolve_province(tracker: Tracker) -> Resolved | None:
     return provinces().resolve(entity_value(tracker, "province") or tracker.get_slot("province"))
-
-
-def place_line(place: Resolved, language: str) -> str:
-    unit = place.unit
-    if place.is_old_name:
-        return t(
-            "old_province", language, old=place.said, new=unit.label_vi if language == "vi" else unit.label_en
-        )
-    return t("province", language, name=unit.label_vi if language == "vi" else unit.label_en)
-
-
-def reduction_line(reduction: FeeReduction, language: str) -> str:
-    if reduction.online_fee is not None:
-        what = t("fee_online", language, amount=format_vnd(reduction.online_fee, language))
-    elif reduction.percent_off is not None:
-        what = t("percent_off", language, percent=reduction.percent_off)
-    else:
-        what = str(localised(reduction.applies_to, language) or "")
-    until = t("until", language, date=format_date(reduction.valid_to)) if reduction.valid_to else ""
-    line = t("reduction", language, what=what, document=reduction.document.get("number", ""), until=until)
-    scope = localised(reduction.applies_to, language)
-    if scope and scope != what:
-        line += f" ({scope})"  # say which fees it covers and for whom
-    if not reduction.verified:
-        line += "\n" + t(
-            "reduction_unverified",
-            language,
-            url=reduction.source_url,
-            date=format_date(reduction.last_checked),
-        )
-    return line
-
-
-def render_fee(
-    session: Session,
-    service: Service,
-    language: str,
-    on: dt.date,
-    place: Resolved | None,
-    focus_reduction: bool,
-) -> tuple[list[str], bool]:
-    """The fee lines and whether they answer the question (an amount, or a reduction in force)."""
-    parts = []
-    amounts = []
-    if service.fee_offline is not None:
-        amounts.append(t("fee_offline", language, amount=format_vnd(service.fee_offline, language)))
-    if service.fee_online is not None:
-        amounts.append(t("fee_online", language, amount=format_vnd(service.fee_online, language)))
-    parts.append(
-        f"{t('fee', language)}: " + "; ".join(amounts) + "." if amounts else t("fee_unknown", language)
-    )
-    note = localised(service.fee_note, language)
-    if note:
-        parts.append(str(note))
-    national = current_reductions(session, service.slug, on)
-    local = province_reductions(session, place.unit.name, on, service.slug) if place else []
-    for reduction in [*national, *local]:
-        parts.append(reduction_line(reduction, language))
-    if focus_reduction and not national and not local:
-        parts.append(t("no_current_reduction", language, date=format_date(on)))
-    if place is None and not focus_reduction and any_province_reduction(session, service.slug, on):
-        parts.append(t("local_reduction_hint", language))
-    return parts, bool(amounts or national or local)
-
-
-def render_aspect(
-    session: Session, service: Service, aspect: str, language: str, on: dt.date, place: Resolved | None = None
-) -> tuple[str, bool]:
-    """The answer text, and whether the catalogue had the information asked for."""
-    name = str(localised(service.name, language))
-    parts: list[str] = [name.upper()]
-    if place is not None:
-        parts.append(place_line(place, language))
-    answered = True
-    if aspect == "overview":
-        if service.end_to_end is not None:
-            parts.append(t("end_to_end" if service.end_to_end else "partial", language))
-        agency = localised(service.agency, language)
-        if agency:
-            parts.append(f"{t('agency', language)}: {agency}")
-        steps = localised(service.steps, language)
-        if steps:
-            parts.append(f"{t('steps', language)}:\n{bullet_list(steps)}")  # type: ignore[arg-type]
-        if service.portal_url:
-            parts.append(f"{t('portal', language)}: {service.portal_url}")
-    elif aspect == "documents":
-        documents = localised(service.documents, language)
-        answered = bool(documents)
-        if answered:
-            parts.append(f"{t('documents', language)}:\n{bullet_list(documents)}")  # type: ignore[arg-type]
-    elif aspect in {"fee", "reduction"}:
-        fee_parts, answered = render_fee(session, service, language, on, place, aspect == "reduction")
-        parts.extend(fee_parts)
-    elif aspect == "time":
-        value = localised(service.processing_time, language)
-        answered = bool(value)
-        if answered:
-            parts.append(f"{t('processing_time', language)}: {value}")
-    elif aspect == "where":
-        value = localised(service.where_to_file, language)
-        answered = bool(value or service.portal_url)
-        if value:
-            parts.append(f"{t('where_to_file', language)}: {value}")
-        if service.portal_url:
-            parts.append(f"{t('portal', language)}: {service.portal_url}")
-    if not answered and aspect not in {"fee", "reduction"}:
-        parts.append(t("no_info", language, service=name))
-        return "\n\n".join(parts), False
-    # Fee answers always carry the service's fee note, so they always end with its source.
-    parts.append(source_line(service, language))
-    if place is not None and place.is_old_name:
-        parts.append(provinces_source(language))
-    return "\n\n".join(parts), answered
-
-
-def render_province_reductions(
-    session: Session, place: Resolved, language: str, on: dt.date
-) -> tuple[str, list[FeeReduction]]:
-    """A province's fee reductions in force today, each with its source (no service named)."""
-    parts = [place_line(place, language)]
-    local = province_reductions(session, place.unit.name, on)
-    name = place.unit.label_vi if language == "vi" else place.unit.label_en
-    if not local:
-        parts.append(t("no_province_reduction", language, name=name, date=format_date(on)))
-    for reduction in local:
-        line = reduction_line(reduction, language)
-        if reduction.verified:
-            title = reduction.source_title or reduction.document.get("number") or reduction.source_url
-            line += "\n" + t("source", language, title=title, date=format_date(reduction.last_checked))
-            line += f"\n{reduction.source_url}"
-        parts.append(line)
-    parts.append(t("ask_service_for_fee", language))
-    if place.is_old_name:
-        parts.append(provinces_source(language))
-    return "\n\n".join(parts), local
-
-
-def provinces_source(language: str) -> str:
-    reference = provinces()
-    return t("source", language, title=reference.source_title, date=format_date(reference.last_checked))
-
-
-def aspect_buttons(service: Service, aspect: str, language: str) -> list[dict[str, str]]:
-    choices = [
-        ("fee", "ask_fee", "button_fee"),
-        ("documents", "ask_documents", "button_documents"),
-        ("time", "ask_processing_time", "button_time"),
-        ("overview", "ask_service", "button_steps"),
-    ]
-    return [
-        button(t(label, language), intent, service=service.slug)
-        for key, intent, label in choices
-        if key != aspect
-    ][:3]
 
 
 class ActionAnswerService(Action):
@@ -269,7 +94,7 @@ class ActionAnswerService(Action):
             if service is None and aspect == "reduction" and place is not None:
                 text, local = render_province_reductions(session, place, language, today())
                 if not local:
-                    log_question(session, tracker, "missing_content", language)
+                    log_question(session, tracker, "needs_content", language)
                 covered = [slug for reduction in local for slug in (reduction.covers or [])]
                 choices = [get_service(session, slug) for slug in dict.fromkeys(covered)] or list_services(
                     session
@@ -284,6 +109,8 @@ class ActionAnswerService(Action):
                 )
                 return events
             if service is None:
+                if answer_faq(session, dispatcher, tracker, language):
+                    return events
                 log_question(session, tracker, "unknown_service", language)
                 if names_something(text):  # a procedure we do not have: say so, never a neighbour
                     dispatcher.utter_message(text=t("fallback", language, hotline=get_settings().hotline))
@@ -297,17 +124,16 @@ class ActionAnswerService(Action):
                 )
                 return events
             events.append(SlotSet("service", service.slug))
-            if aspect == "reduction" and place is None:
-                text, _ = render_aspect(session, service, aspect, language, today())
-                dispatcher.utter_message(text=with_code_line(text, service, language))
+            detail = entity_value(tracker, "detail") == "more"
+            answer = render_answer(session, service, aspect, language, today(), place, detail)
+            if not answer.answered:
+                log_question(session, tracker, "needs_content", language)
+            if aspect == "reduction" and place is None and not detail:
+                dispatcher.utter_message(text=answer.text)
                 dispatcher.utter_message(
                     text=t("ask_province", language),
                     buttons=[button(name, "inform", province=name) for name in ASKED_PROVINCE_BUTTONS],
                 )
                 return events
-            text, answered = render_aspect(session, service, aspect, language, today(), place)
-            text = with_code_line(text, service, language)
-            if not answered:
-                log_question(session, tracker, "missing_content", language)
-            dispatcher.utter_message(text=text, buttons=aspect_buttons(service, aspect, language))
+            dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
             return events

@@ -8,9 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import bullet_list, button, language_of, source_line
+from actions.faq import answer_faq
 from actions.i18n import localised, t
 from core.catalogue import get_guide
 from core.db import session_scope
+from core.textnorm import fold
 
 
 class ActionVneidGuide(Action):
@@ -25,7 +27,15 @@ class ActionVneidGuide(Action):
         entities = {e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities", [])}
         show_more = entities.get("detail") == "more"
         topic = entities.get("guide") or intent
+        text = tracker.latest_message.get("text") or ""
         with session_scope() as session:
+            # A portal question the NLU took for VNeID help ("tổng đài dịch vụ công", "phản ánh
+            # kiến nghị") gets its FAQ; a message naming VNeID or a button keeps the guide.
+            portal_question = (
+                not entities.get("guide") and "vneid" not in fold(text) and not text.startswith("/")
+            )
+            if portal_question and answer_faq(session, dispatcher, tracker, language):
+                return []
             guide = get_guide(session, topic)
             if guide is None:
                 dispatcher.utter_message(text=t("guide_missing", language))

@@ -17,6 +17,7 @@ from core.catalogue_io import (
 from core.catalogue_official import is_official_file, read_official, upsert_official
 from core.db import session_scope
 from core.settings import PROJECT_ROOT
+from core.sources import non_official_records
 
 app = typer.Typer(help="Service catalogue (YAML files <-> database).", no_args_is_help=True)
 
@@ -38,13 +39,24 @@ def _load(source: Path):  # type: ignore[no-untyped-def]
 
 
 @app.command("validate")
-def catalogue_validate(source: Path = typer.Argument(DEFAULT_CATALOGUE)) -> None:
-    """Check YAML files without touching the database."""
+def catalogue_validate(
+    source: Path = typer.Argument(DEFAULT_CATALOGUE),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a source is not official"),
+) -> None:
+    """Check YAML files without touching the database; list records without an official source."""
     catalogue = _load(source)
     typer.echo(
         f"ok: {len(catalogue.services)} services, {len(catalogue.guides)} guides, "
-        f"{len(catalogue.fee_reductions)} fee reductions"
+        f"{len(catalogue.fee_reductions)} fee reductions, {len(catalogue.faqs)} FAQs"
     )
+    # A warning, not an error: answers then cite the legal document (core/sources.py).
+    unofficial = non_official_records(catalogue)
+    if unofficial:
+        typer.echo(f"{len(unofficial)} record(s) whose source is not an official page:")
+        for line in unofficial:
+            typer.echo(f"  - {line}")
+        if strict:
+            raise typer.Exit(1)
 
 
 def _import_official(source: Path) -> None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import FeeReduction, Guide, Service
+from core.models import Faq, FeeReduction, Guide, Service
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 
@@ -171,16 +171,32 @@ class FeeReductionIn(_Record):
         return self
 
 
+class FaqIn(_Record):
+    """An everyday portal question: ways to ask it and a short answer, in both languages."""
+
+    slug: str = Field(pattern=SLUG_PATTERN)
+    questions: dict[str, Any]
+    answer: dict[str, Any]
+    legal_basis: list[str] = Field(default_factory=list)
+
+    @field_validator("questions", "answer", mode="before")
+    @classmethod
+    def _required(cls, value: Any) -> dict[str, Any]:
+        return _localised(value, required=True)
+
+
 class Catalogue(BaseModel):
     services: list[ServiceIn] = Field(default_factory=list)
     guides: list[GuideIn] = Field(default_factory=list)
     fee_reductions: list[FeeReductionIn] = Field(default_factory=list)
+    faqs: list[FaqIn] = Field(default_factory=list)
 
 
 _SECTIONS: dict[str, type[BaseModel]] = {
     "services": ServiceIn,
     "guides": GuideIn,
     "fee_reductions": FeeReductionIn,
+    "faqs": FaqIn,
 }
 
 
@@ -225,7 +241,12 @@ def parse_catalogue(paths: list[Path]) -> Catalogue:
 
 def _cross_checks(catalogue: Catalogue) -> list[str]:
     problems: list[str] = []
-    for section, key in (("services", "slug"), ("guides", "slug"), ("fee_reductions", "id")):
+    for section, key in (
+        ("services", "slug"),
+        ("guides", "slug"),
+        ("fee_reductions", "id"),
+        ("faqs", "slug"),
+    ):
         seen: set[str] = set()
         for record in getattr(catalogue, section):
             value = getattr(record, key)
@@ -304,10 +325,12 @@ def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
         }
         for r in catalogue.fee_reductions
     }
+    faqs = {f.slug: {**f.model_dump(mode="json"), **_dates(f, "last_checked")} for f in catalogue.faqs}
     return {
         "services": _sync(session, Service, "slug", services),
         "guides": _sync(session, Guide, "slug", guides),
         "fee_reductions": _sync(session, FeeReduction, "key", reductions),
+        "faqs": _sync(session, Faq, "slug", faqs),
     }
 
 
@@ -381,4 +404,14 @@ def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
         }
         for r in session.scalars(select(FeeReduction).order_by(FeeReduction.key))
     ]
-    return {"services": services, "guides": guides, "fee_reductions": reductions}
+    faqs = [
+        {
+            "slug": f.slug,
+            "questions": f.questions,
+            "answer": f.answer,
+            "legal_basis": f.legal_basis,
+            **sourced(f),
+        }
+        for f in session.scalars(select(Faq).order_by(Faq.slug))
+    ]
+    return {"services": services, "guides": guides, "fee_reductions": reductions, "faqs": faqs}

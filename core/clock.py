@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> dt.datetime:
@@ -14,3 +15,11 @@ def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today() -> dt.date:
+    """Today's date in Vietnam: the date fees and reductions are judged on."""
+    return dt.datetime.now(VIETNAM).date()

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.services.catalogue import find_services, service_by_slug
+from api.services.catalogue import find_services, service_with_fee
 from core.models import Service
 
 router = APIRouter(prefix="/api", tags=["catalogue"])
@@ -46,6 +46,8 @@ class ServiceDetail(ServiceSummary):
     source_title: str | None = None
     extra_sources: list[str] = Field(default_factory=list)
     verified: bool = True
+    # Today's fee after the reductions in force (same computation as the chat answers).
+    fee_in_force: dict[str, Any] = Field(default_factory=dict)
 
 
 class ServiceList(BaseModel):
@@ -73,8 +75,14 @@ async def services(
     responses={404: {"description": "No such service."}},
     summary="One service with its documents, steps, fees, source and last check date",
 )
-async def service_detail(slug: str) -> ServiceDetail:
-    service = await run_in_threadpool(service_by_slug, slug)
-    if service is None:
+async def service_detail(
+    slug: str,
+    province: str | None = Query(default=None, max_length=80, description="Province (old names work)"),
+) -> ServiceDetail:
+    found = await run_in_threadpool(service_with_fee, slug, province)
+    if found is None:
         raise HTTPException(404, f"no service {slug!r}")
-    return ServiceDetail.model_validate(service, from_attributes=True)
+    service, fee = found
+    detail = ServiceDetail.model_validate(service, from_attributes=True)
+    detail.fee_in_force = fee
+    return detail

@@ -7,8 +7,11 @@ response models.
 from __future__ import annotations
 
 from core.catalogue import get_service, list_services, search_services, service_terms
+from core.clock import today
 from core.db import session_scope
+from core.fees import fee_in_force
 from core.models import Service
+from core.provinces import provinces
 from core.textnorm import fold
 
 
@@ -31,3 +34,14 @@ def find_services(query: str | None, limit: int) -> list[Service]:
 def service_by_slug(slug: str) -> Service | None:
     with session_scope() as session:
         return get_service(session, slug)
+
+
+def service_with_fee(slug: str, province: str | None = None) -> tuple[Service, dict[str, object]] | None:
+    """A service and the fee in force today (core/fees.py, the amount every channel states)."""
+    with session_scope() as session:
+        service = get_service(session, slug)
+        if service is None:
+            return None
+        place = provinces().resolve(province)
+        quote = fee_in_force(session, service, today(), place.unit.name if place else None)
+        return service, quote.as_dict()

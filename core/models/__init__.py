@@ -3,7 +3,7 @@ every table on Base.metadata (Alembic's autogenerate and the tests rely on it)."
 
 from core.models.analytics import ChatExchange, UnresolvedQuestion
 from core.models.base import Base, Localised
-from core.models.catalogue import FeeReduction, Guide, Service, SourcedMixin
+from core.models.catalogue import Faq, FeeReduction, Guide, Service, SourcedMixin
 from core.models.feedback import AnswerFeedback
 from core.models.lease import Lease
 from core.models.staff import (
@@ -24,6 +24,7 @@ __all__ = [
     "Base",
     "ChatExchange",
     "ContentDraft",
+    "Faq",
     "FeeReduction",
     "Guide",
     "Lease",

@@ -87,3 +87,16 @@ class FeeReduction(SourcedMixin, Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Faq(SourcedMixin, Base):
+    """An everyday portal question (pay online, track a file, hotlines...) with a short answer."""
+
+    __tablename__ = "faqs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    # Ways citizens ask it, per language; matched over folded text (core/faq.py).
+    questions: Mapped[Localised] = mapped_column(JSON, default=dict)
+    answer: Mapped[Localised] = mapped_column(JSON, default=dict)
+    legal_basis: Mapped[list[str]] = mapped_column(JSON, default=list)

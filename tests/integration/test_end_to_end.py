@@ -81,33 +81,36 @@ def test_vneid_login_guide(stack: Stack) -> None:
 
 def test_passport_fee(stack: Stack) -> None:
     text = reply_text(ask(stack, "Lệ phí làm hộ chiếu bao nhiêu?"))
-    assert "HỘ CHIẾU" in text
-    assert "200.000 đồng" in text
-    assert "Nguồn:" in text
+    first, *_, last = text.split("\n")
+    # Answer first: today's amount in the first sentence, one source line, fits a phone.
+    assert "hộ chiếu" in first and "lệ phí" in first and "000 đồng" in first
+    assert last.startswith("Nguồn:") and text.count("Nguồn:") == 1
+    assert len(text) <= 600 and "Lưu ý" not in text
 
 
 def test_follow_up_keeps_the_service(stack: Stack) -> None:
     sender = f"test-{uuid.uuid4().hex[:12]}"
     first = reply_text(ask(stack, "Thủ tục làm hộ chiếu online thế nào?", sender))
-    assert "HỘ CHIẾU" in first and "VNeID" in first
+    assert "hộ chiếu" in first and "toàn trình" in first
     follow_up = reply_text(ask(stack, "còn lệ phí thì sao?", sender))
-    assert "HỘ CHIẾU" in follow_up and "200.000 đồng" in follow_up
+    assert "hộ chiếu" in follow_up and "000 đồng" in follow_up
 
 
 def test_missing_fact_is_said_plainly_and_logged(stack: Stack) -> None:
     """Building-permit fees are set by each province and not in the catalogue: no guess."""
     before = len(unresolved(stack))
     text = reply_text(ask(stack, "Lệ phí xin giấy phép xây dựng bao nhiêu?"))
-    assert "GIẤY PHÉP XÂY DỰNG" in text and "Chưa có thông tin lệ phí" in text and "HĐND cấp tỉnh" in text
-    assert [r.reason for r in unresolved(stack)[before:]] == ["missing_content"]
+    assert "giấy phép xây dựng" in text.lower() and "chưa có mức lệ phí đã kiểm chứng" in text
+    assert "HĐND cấp tỉnh" in text and "Hỏi trực tiếp:" in text  # what is known: who sets it, who to ask
+    assert [r.reason for r in unresolved(stack)[before:]] == ["needs_content"]
 
 
 def test_province_question_without_a_service_lists_local_reductions(stack: Stack) -> None:
     before = len(unresolved(stack))
     response = ask(stack, "o hai duong nop online co dc giam phi ko")
     text = reply_text(response)
-    assert "Hải Dương — nay thuộc thành phố Hải Phòng" in text
-    assert "theo 23/2026/NQ-HĐND" in text and "nguồn: https://" in text
+    assert "Hải Dương nay thuộc thành phố Hải Phòng" in text
+    assert "(23/2026/NQ-HĐND)" in text and text.count("Nguồn: 23/2026/NQ-HĐND") == 1
     buttons = [b["title"] for r in response.json()["replies"] for b in r["buttons"]]
     assert "Đăng ký kết hôn" in buttons and "Đăng ký thành lập hộ kinh doanh" not in buttons
     assert unresolved(stack)[before:] == []
@@ -148,7 +151,7 @@ def test_every_exchange_is_recorded_for_analytics(stack: Stack) -> None:
     row = rows[0]
     assert (row.channel, row.status, row.intent, row.service) == ("web", "answered", "ask_fee", "passport")
     assert row.confidence and row.confidence > 0.5 and row.reply_count == 1
-    assert row.reply_text and "200.000 đồng" in row.reply_text
+    assert row.reply_text and "000 đồng" in row.reply_text
     assert row.sender_hash != sender
 
 
@@ -169,10 +172,10 @@ def test_rasa_down_is_503_and_the_message_is_kept(private_stack: Stack) -> None:
 def test_place_follow_up_keeps_the_question_and_maps_old_names(stack: Stack) -> None:
     sender = f"test-{uuid.uuid4().hex[:12]}"
     first = reply_text(ask(stack, "Lệ phí đăng ký tạm trú bao nhiêu?", sender))
-    assert "TẠM TRÚ" in first and "Lệ phí" in first
+    assert "tạm trú" in first and "15.000 đồng" in first.split("\n")[0]
     follow_up = reply_text(ask(stack, "ở Hà Giang thì sao?", sender))
-    assert "Hà Giang — nay thuộc tỉnh Tuyên Quang" in follow_up
-    assert "TẠM TRÚ" in follow_up and "Lệ phí" in follow_up
+    assert "Hà Giang nay thuộc tỉnh Tuyên Quang" in follow_up
+    assert "tạm trú" in follow_up and "15.000 đồng" in follow_up.split("\n")[0]
 
 
 def test_fee_reduction_asks_for_the_province_then_answers(stack: Stack) -> None:
@@ -182,15 +185,31 @@ def test_fee_reduction_asks_for_the_province_then_answers(stack: Stack) -> None:
     buttons = [b["title"] for r in first.json()["replies"] for b in r["buttons"]]
     assert "Hồ Chí Minh" in buttons
     answer = reply_text(ask(stack, "tôi ở Bình Dương", sender))
-    assert "Bình Dương — nay thuộc thành phố Hồ Chí Minh" in answer
-    assert "Nguồn:" in answer
+    assert "Bình Dương nay thuộc thành phố Hồ Chí Minh" in answer
+    assert answer.count("Nguồn:") == 1
 
 
 def test_english_question_gets_an_english_answer(stack: Stack) -> None:
     text = reply_text(ask(stack, "How much does a passport cost?"))
-    assert "PASSPORT" in text and "200,000 VND" in text and "Source:" in text
+    first = text.split("\n")[0]
+    assert "passport" in first.lower() and "000 VND" in first and text.count("Source:") == 1
 
 
 def test_vietnamese_without_diacritics_and_abbreviations(stack: Stack) -> None:
     text = reply_text(ask(stack, "ko dang nhap dc vneid thi lam ntn"))
     assert "VNEID" in text.upper() and "Nguồn:" in text
+
+
+def test_everyday_portal_questions_get_their_faq(stack: Stack) -> None:
+    """Answered from the FAQ collection (before "Bạn muốn hỏi về thủ tục nào?"), with one source."""
+    for question, fact in [
+        ("How can I track my application?", "Application management"),
+        ("Làm sao để thanh toán lệ phí online?", "ngân hàng hoặc ví điện tử"),
+        ("bổ sung hồ sơ như thế nào", "Bổ sung hồ sơ"),
+        ("lam sao gui phan anh kien nghi", "Hệ thống tiếp nhận phản ánh, kiến nghị"),
+        ("so tong dai ho tro dich vu cong", "18001096"),
+        ("sau sáp nhập xã nộp hồ sơ ở đâu", "cấp huyện"),
+    ]:
+        text = reply_text(ask(stack, question))
+        assert fact in text and text.count("Nguồn:") + text.count("Source:") == 1, (question, text)
+        assert "Bạn muốn hỏi về thủ tục nào" not in text and "Xin lỗi" not in text

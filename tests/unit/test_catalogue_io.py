@@ -67,7 +67,12 @@ def test_broken_yaml_is_reported_with_its_file(tmp_path: Path) -> None:
 def test_import_export_round_trip(database_url: str, tmp_path: Path) -> None:
     catalogue = parse_catalogue([FIXTURE])
     with session_scope() as session:
-        assert import_catalogue(session, catalogue) == {"services": 1, "guides": 1, "fee_reductions": 1}
+        assert import_catalogue(session, catalogue) == {
+            "services": 1,
+            "guides": 1,
+            "fee_reductions": 1,
+            "faqs": 1,
+        }
     with session_scope() as session:
         exported = export_catalogue(session)
     reparsed = parse_catalogue([_write(tmp_path, exported)])

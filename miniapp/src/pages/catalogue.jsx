@@ -22,6 +22,8 @@ function Field({ label, value }) {
 function Detail({ slug, onBack }) {
   const [service, setService] = useState(null);
   const [error, setError] = useState(null);
+  const fee = (service && service.fee_in_force) || {};
+  const waiver = (fee.reductions || []).find((r) => r.condition && r.online === 0);
   useEffect(() => {
     serviceDetail(slug).then(setService).catch((e) => setError(e.message));
   }, [slug]);
@@ -35,8 +37,12 @@ function Detail({ slug, onBack }) {
           <Text.Title size="normal">{pick(service.name)}</Text.Title>
           <Field label="Cơ quan giải quyết" value={pick(service.agency)} />
           <Field label="Ai được nộp" value={pick(service.who_may_file)} />
-          <Field label="Lệ phí nộp trực tuyến" value={money(service.fee_online)} />
-          <Field label="Lệ phí nộp trực tiếp" value={money(service.fee_offline)} />
+          {/* Today's fee, computed by the catalogue layer (core/fees.py) like the chat answers. */}
+          <div data-testid="fee-today">
+            <Field label="Lệ phí hiện nay – nộp trực tuyến" value={money(fee.online ?? service.fee_online)} />
+            <Field label="Lệ phí hiện nay – nộp trực tiếp" value={money(fee.offline ?? service.fee_offline)} />
+            {waiver && <Field label="Được miễn nếu" value={`${pick(waiver.condition)} (${waiver.document})`} />}
+          </div>
           <Field label="Ghi chú lệ phí" value={pick(service.fee_note)} />
           <Field label="Giấy tờ" value={pick(service.documents)} />
           <Field label="Các bước" value={pick(service.steps)} />
@@ -100,7 +106,7 @@ export default function CataloguePage() {
             <List.Item
               key={service.slug}
               title={pick(service.name)}
-              subTitle={service.fee_online !== null && service.fee_online !== undefined ? `Lệ phí trực tuyến: ${money(service.fee_online)}` : pick(service.agency)}
+              subTitle={pick(service.agency) /* no base fee here: today's fee (with reductions) is on the detail page */}
               onClick={() => setSelected(service.slug)}
               data-testid={`service-${service.slug}`}
             />
