@@ -24,7 +24,8 @@ def no_lone_surrogates(value: str) -> str:
     """JSON can carry "\\ud800" alone; such a string cannot be encoded, stored or sent on."""
     if any("\ud800" <= char <= "\udfff" for char in value):
         raise PydanticCustomError(
-            "lone_surrogate", "contains an invalid character (a lone UTF-16 surrogate); send valid Unicode text"
+            "lone_surrogate",
+            "contains an invalid character (a lone UTF-16 surrogate); send valid Unicode text",
         )
     return value
 

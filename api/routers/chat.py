@@ -78,5 +78,7 @@ async def chat(
         )
     except ChatFailed:
         return _error(
-            status.HTTP_500_INTERNAL_SERVER_ERROR, "internal error", FAILED_VI.format(hotline=settings.hotline)
+            status.HTTP_500_INTERNAL_SERVER_ERROR,
+            "internal error",
+            FAILED_VI.format(hotline=settings.hotline),
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from api.deps import miniapp_sender
-
 from api.schemas import FeedbackRequest, FeedbackResponse
 from api.services.feedback import submit_feedback
 from core.feedback import ExchangeNotFound, InvalidFeedback, NotYourExchange

@@ -176,7 +176,9 @@ async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: s
 
     async def keep(status: str) -> None:
         elapsed = int((time.perf_counter() - started) * 1000)
-        await run_in_threadpool(_record_or_spool, chat_record(sender_id, safe_text, channel, status, None, elapsed))
+        await run_in_threadpool(
+            _record_or_spool, chat_record(sender_id, safe_text, channel, status, None, elapsed)
+        )
 
     try:
         turn = await rasa.send(sender_id, safe_text, channel, {"channel": channel})

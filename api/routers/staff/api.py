@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from pydantic import BaseModel, Field
 
 from api import staff_schemas as out
-from api.schemas import MAX_ID, CleanText, DbId
 from api.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -25,6 +24,7 @@ from api.deps import (
     require_staff,
 )
 from api.routers.staff.cookies import clear_cookie, set_cookie
+from api.schemas import MAX_ID, CleanText, DbId
 from api.services.staff import accounts, drafts, models, training
 from api.services.staff import inbox as inbox_service
 from api.services.staff.dashboard import dashboard
