@@ -12,6 +12,8 @@ PAGE_CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# zmp-ui's stylesheet takes its icon font from Zalo's static host.
+MINIAPP_CSP = PAGE_CSP.replace("font-src 'self'", "font-src 'self' https://h5.zadn.vn")
 ALWAYS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -21,9 +23,8 @@ STAFF_API = "/api/staff"
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, page_csp: str = PAGE_CSP) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.on_pages = {**ON_PAGES, "Content-Security-Policy": page_csp}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -37,7 +38,9 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 wanted = dict(ALWAYS)
                 if headers.get("content-type", "").startswith("text/html"):
-                    wanted.update(self.on_pages)
+                    wanted.update(ON_PAGES)
+                    if path.startswith("/miniapp"):
+                        wanted["Content-Security-Policy"] = MINIAPP_CSP
                 for name, value in wanted.items():
                     if name not in headers:
                         headers[name] = value

@@ -50,6 +50,7 @@ def app_origin_port() -> int:
 
 @pytest.fixture(scope="module")
 def lstack(fake: FakeZalo, app_origin_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    build_miniapp_dist()  # before the API starts: it serves /miniapp/ when the build exists
     origin = f"http://127.0.0.1:{app_origin_port}"
     running = start_stack(
         tmp_path_factory.mktemp("limits-stack"), extra_env={**fake.env(), "CORS_ALLOWED_ORIGINS": origin}
@@ -187,5 +188,46 @@ def test_miniapp_hosted_elsewhere_chats_and_browses_through_cors(
         assert refused["status"] == 401
         page.screenshot(path=str(tmp_path / "miniapp-cross-origin.png"))
         assert errors == []
+    finally:
+        context.close()
+
+
+# --- item 16: the pages work under their CSP ---------------------------------------------------
+
+
+def build_miniapp_dist() -> None:
+    """/miniapp/ is served from miniapp/dist (`make miniapp`); build it when run on its own."""
+    if (MINIAPP / "dist" / "index.html").exists():
+        return
+    if not (MINIAPP / "node_modules").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=MINIAPP, check=True, capture_output=True)
+    subprocess.run(["npm", "run", "build"], cwd=MINIAPP, check=True, capture_output=True)
+
+
+def test_pages_work_under_their_content_security_policy(lstack: Stack, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")
+    page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    try:
+        page.goto(f"{lstack.api_url}/")
+        page.get_by_label("Nhập câu hỏi").fill("Lệ phí làm hộ chiếu bao nhiêu?")
+        page.keyboard.press("Enter")
+        page.get_by_text("200.000").first.wait_for(timeout=60_000)
+
+        response = page.goto(f"{lstack.api_url}/demo")
+        assert (
+            response is not None and "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        )
+        page.get_by_role("button", name="Mở trợ lý dịch vụ công").click()
+        page.get_by_role("dialog", name="Trợ lý dịch vụ công").wait_for()
+
+        page.goto(f"{lstack.api_url}/miniapp/")
+        page.get_by_placeholder("Nhập câu hỏi…").fill("Lệ phí làm hộ chiếu bao nhiêu?")
+        page.get_by_role("button", name="Gửi").click()
+        page.locator("[data-testid=msg-bot]").filter(has_text="200.000").first.wait_for(timeout=60_000)
+        assert refused == [], refused
     finally:
         context.close()
