@@ -112,16 +112,22 @@ def sender_gate() -> SenderGate:
     return SenderGate(settings.chat_sender_max_waiting, settings.chat_sender_wait_seconds)
 
 
-def rasa_failure_event(exc: RasaUnavailable) -> str:
-    """Log event naming how Rasa failed (not reached, too slow, an error status, a bad answer)."""
+def valid_unicode(text: str) -> str:
+    """Lone UTF-16 surrogates (JSON "\\ud800") cannot be encoded for Rasa or the database: U+FFFD.
+    The public API refuses them (422); this covers the other ways in (the Zalo OA webhook)."""
+    return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+
+
+def rasa_failure(exc: RasaUnavailable) -> str:
+    """How Rasa failed: not reached, too slow, an error status, or an answer we cannot read."""
     cause = exc.__cause__
     if isinstance(cause, httpx.TimeoutException):
-        return "rasa_timeout"
+        return "timeout"
     if isinstance(cause, httpx.HTTPStatusError):
-        return "rasa_error_status"
+        return "error_status"
     if isinstance(cause, httpx.TransportError):
-        return "rasa_unreachable"
-    return "rasa_bad_answer"
+        return "unreachable"
+    return "bad_answer"
 
 
 def chat_record(
@@ -171,7 +177,7 @@ async def _actions_down() -> bool:
 
 async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: str) -> ChatResponse:
     """Send `text` to the assistant as `sender_id` on `channel`; record the exchange."""
-    safe_text = redact(text)
+    safe_text = redact(valid_unicode(text))
     started = time.perf_counter()
 
     async def keep(status: str) -> None:
@@ -183,11 +189,7 @@ async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: s
     try:
         turn = await rasa.send(sender_id, safe_text, channel, {"channel": channel})
     except RasaUnavailable as exc:
-        if isinstance(exc.__cause__, UnicodeError):  # our request could not be encoded: not Rasa's fault
-            logger.error("chat_request_unencodable", error=str(exc), channel=channel)
-            await keep("internal_error")
-            raise ChatFailed from exc
-        logger.warning(rasa_failure_event(exc), error=str(exc), channel=channel)
+        logger.warning("rasa_unavailable", failure=rasa_failure(exc), error=str(exc), channel=channel)
         await keep("rasa_unavailable")
         raise ChatUnavailable from exc
     except Exception as exc:  # ours, not Rasa's: say so in the log, keep the question

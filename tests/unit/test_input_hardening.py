@@ -117,17 +117,35 @@ def test_every_staff_id_beyond_bigint_is_422(client: TestClient) -> None:
         assert "question_ids.1" in response.json()["message"]
 
 
-# --- 13: distinct log events for Rasa's failures ----------------------------------------------
+# --- 11 and 13: other ways in, and the log ----------------------------------------------
 
 
-def test_rasa_unreachable_has_its_own_log_event(
+def test_a_lone_surrogate_from_the_zalo_webhook_path_is_kept_not_a_crash(database_url: str) -> None:
+    import asyncio
+
+    from api.services.chat import ChatUnavailable, handle_message
+    from api.services.rasa_client import RasaClient
+
+    async def send() -> None:
+        rasa = RasaClient("http://127.0.0.1:9", "", 2.0)  # a closed port: Rasa down
+        try:
+            await handle_message(rasa, "zalo_oa:abc", "h\ud800 chieu", "zalo_oa")
+        finally:
+            await rasa.aclose()
+
+    with pytest.raises(ChatUnavailable):  # Rasa's fault, and the question is kept
+        asyncio.run(send())
+    assert stored_texts() == ["h\ufffd chieu", "h\ufffd chieu"]
+
+
+def test_the_log_says_how_rasa_failed(
     client: TestClient, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     caplog.set_level(logging.INFO)
     response = client.post("/api/chat", json={"sender_id": "web-2", "text": "Lệ phí hộ chiếu?"})
     assert response.status_code == 503
     logged = caplog.text + capsys.readouterr().out
-    assert '"event": "rasa_unreachable"' in logged
+    assert '"failure": "unreachable"' in logged and '"event": "rasa_unavailable"' in logged
 
 
 # --- 15: CORS for the Mini App hosted by Zalo and for the catalogue -----------------------------
