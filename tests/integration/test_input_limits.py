@@ -148,6 +148,16 @@ POST_WITH_TOKEN = """async ([api, token]) => {
 }"""
 
 
+RATE_WITH_TOKEN = """async ([api, token, exchangeId]) => {
+  const response = await fetch(api + "/api/feedback", {
+    method: "POST",
+    headers: {"Content-Type": "application/json", "X-Zalo-Access-Token": token},
+    body: JSON.stringify({exchange_id: exchangeId, sender_id: "miniapp-anon-1", rating: "up"}),
+  });
+  return {status: response.status, body: await response.json()};
+}"""
+
+
 def test_miniapp_hosted_elsewhere_chats_and_browses_through_cors(
     lstack: Stack, fake: FakeZalo, miniapp_elsewhere: str, browser: Browser, tmp_path: Path
 ) -> None:
@@ -183,6 +193,11 @@ def test_miniapp_hosted_elsewhere_chats_and_browses_through_cors(
         assert answer["body"]["replies"]
         row = _exchange(lstack, pseudonymise("zalo:7654321098765432", lstack.hash_key))
         assert row is not None and row.channel == "zalo_miniapp"
+        # ... and only that user may rate the answer (an anonymous "zalo:..." sender_id is a 422).
+        rated = page.evaluate(
+            RATE_WITH_TOKEN, [lstack.api_url, "cross-origin-token", answer["body"]["exchange_id"]]
+        )
+        assert rated["status"] == 201, rated
         # A refused token is a readable 401 (not a network error), so the app's anonymous retry runs.
         refused = page.evaluate(POST_WITH_TOKEN, [lstack.api_url, "forged-token"])
         assert refused["status"] == 401
