@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,20 @@ class Settings(BaseSettings):
     # Rate limits on POST /api/chat ("N/second|minute|hour"; several separated by ";"; empty: off).
     rate_limit_per_sender: str = "30/minute"
     rate_limit_per_ip: str = "120/minute"
+    # Per sender (per API process): one message in flight; this many more wait, at most this long,
+    # then 429 with Retry-After (never a queue that runs into the Rasa timeout).
+    chat_sender_max_waiting: int = 3
+    chat_sender_wait_seconds: float = 8.0
+    # CORS: origins (comma-separated, or "*") allowed to call the chat, feedback and catalogue API
+    # from a browser: province portals embedding the widget, Zalo's Mini App hosting.
+    # Also read from WIDGET_ALLOWED_ORIGINS (its former name). E.g. "https://h5.zdn.vn,https://portal.gov.vn".
+    cors_allowed_origins: str = Field(
+        default="*", validation_alias=AliasChoices("cors_allowed_origins", "widget_allowed_origins")
+    )
+    # Interactive API docs (/docs, /redoc) load Swagger/ReDoc from a CDN: development only.
+    api_docs: bool = False
+    # Staff routes in /openapi.json (off in production: the public contract lists public routes only).
+    openapi_include_staff: bool = False
     # Exchanges that could not be written (database down) wait here and are replayed automatically.
     spool_dir: Path = PROJECT_ROOT / "var" / "spool"
     # Retention (`python -m cli retention run`): days to keep; 0 keeps forever.

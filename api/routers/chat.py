@@ -7,11 +7,28 @@ from fastapi.responses import JSONResponse
 
 from api.deps import get_rasa, miniapp_sender
 from api.schemas import ChatRequest, ChatResponse, ErrorResponse, Reply
-from api.services.chat import UNAVAILABLE_VI, ChatUnavailable, handle_message
+from api.services.chat import (
+    BUSY_VI,
+    FAILED_VI,
+    UNAVAILABLE_VI,
+    ChatFailed,
+    ChatUnavailable,
+    SenderBusy,
+    handle_message,
+    sender_gate,
+)
 from api.services.rasa_client import RasaClient
 from core.settings import Settings, get_settings
 
 router = APIRouter(prefix="/api", tags=["chat"])
+
+
+def _error(status_code: int, detail: str, message: str, retry_after: int | None = None) -> JSONResponse:
+    return JSONResponse(
+        status_code=status_code,
+        content=ErrorResponse(detail=detail, replies=[Reply(text=message)]).model_dump(),
+        headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
+    )
 
 
 @router.post(
@@ -20,6 +37,12 @@ router = APIRouter(prefix="/api", tags=["chat"])
     responses={
         413: {"model": ErrorResponse, "description": "Text longer than 2,000 characters."},
         422: {"description": "Malformed JSON or missing/invalid fields."},
+        429: {
+            "model": ErrorResponse,
+            "description": "Too many messages, or this sender's previous message is still being answered "
+            "(see Retry-After).",
+        },
+        500: {"model": ErrorResponse, "description": "Our own error; the message was logged."},
         503: {"model": ErrorResponse, "description": "The assistant is unreachable; the message was logged."},
     },
     summary="Send a user message, get the assistant's replies",
@@ -35,14 +58,27 @@ async def chat(
             413,
             f"text is {len(body.text)} characters; the limit is {settings.max_message_chars}",
         )
-    if not body.text.strip():
-        raise HTTPException(422, "text must not be empty")
+    sender = zalo_user or body.sender_id
     try:
-        return await handle_message(rasa, zalo_user or body.sender_id, body.text, body.channel.value)
+        async with sender_gate().hold(sender):
+            return await handle_message(rasa, sender, body.text, body.channel.value)
+    except SenderBusy as exc:
+        return _error(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "previous message of this sender is still being answered",
+            BUSY_VI,
+            exc.retry_after,
+        )
     except ChatUnavailable:
-        message = UNAVAILABLE_VI.format(hotline=settings.hotline)
-        return JSONResponse(
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-            content=ErrorResponse(detail="assistant unavailable", replies=[Reply(text=message)]).model_dump(),
-            headers={"Retry-After": "30"},
+        return _error(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "assistant unavailable",
+            UNAVAILABLE_VI.format(hotline=settings.hotline),
+            30,
+        )
+    except ChatFailed:
+        return _error(
+            status.HTTP_500_INTERNAL_SERVER_ERROR,
+            "internal error",
+            FAILED_VI.format(hotline=settings.hotline),
         )

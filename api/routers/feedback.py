@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, status
 
+from api.deps import miniapp_sender
 from api.schemas import FeedbackRequest, FeedbackResponse
 from api.services.feedback import submit_feedback
 from core.feedback import ExchangeNotFound, InvalidFeedback, NotYourExchange
@@ -28,7 +29,12 @@ router = APIRouter(prefix="/api", tags=["feedback"])
         "The comment is redacted (phone numbers, emails, ID numbers) before it is stored."
     ),
 )
-async def feedback(body: FeedbackRequest) -> FeedbackResponse:
+async def feedback(
+    body: FeedbackRequest,
+    zalo_user: str | None = Depends(miniapp_sender),  # a verified Mini App user rates as "zalo:<id>"
+) -> FeedbackResponse:
+    if zalo_user:
+        body = body.model_copy(update={"sender_id": zalo_user})
     try:
         return await submit_feedback(body)
     except ExchangeNotFound as exc:

@@ -3,19 +3,19 @@ for the two endpoints the widget calls from a province's own site."""
 
 from __future__ import annotations
 
-import os
-
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from core.settings import PROJECT_ROOT
+from api.services.zalo.identity import HEADER as ZALO_TOKEN_HEADER
+from core.settings import PROJECT_ROOT, get_settings
 
 WIDGET_DIR = PROJECT_ROOT / "web" / "widget"
 DEMO_DIR = PROJECT_ROOT / "web" / "demo"
-# Endpoints a page on another origin (the province portal) may call.
-WIDGET_API_PATHS = frozenset({"/api/chat", "/api/feedback"})
+# Endpoints a page on another origin (the province portal, the Mini App on Zalo) may call,
+# besides the catalogue (/api/services*).
+CROSS_ORIGIN_PATHS = frozenset({"/api/chat", "/api/feedback"})
 _ASSET_HEADERS = {
     "Cache-Control": "public, max-age=300",
     # Loadable by portals that set Cross-Origin-Embedder-Policy: require-corp.
@@ -45,27 +45,34 @@ async def demo() -> FileResponse:
 
 
 def allowed_origins() -> list[str]:
-    """WIDGET_ALLOWED_ORIGINS: comma-separated origins allowed to embed the widget; default any ("*")."""
-    raw = os.environ.get("WIDGET_ALLOWED_ORIGINS", "*")
+    """CORS_ALLOWED_ORIGINS (or WIDGET_ALLOWED_ORIGINS): comma-separated origins; default any ("*")."""
+    raw = get_settings().cors_allowed_origins
     return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()] or ["*"]
 
 
+def is_cross_origin_api(path: str) -> bool:
+    return path in CROSS_ORIGIN_PATHS or path == "/api/services" or path.startswith("/api/services/")
+
+
 class WidgetCORS:
-    """CORS (no credentials) for the widget's endpoints only; every other path is left untouched."""
+    """CORS (no credentials) for the endpoints other origins call: the widget on a province's site
+    and the Zalo Mini App hosted by Zalo (chat with its X-Zalo-Access-Token, the catalogue).
+    Every other path is left untouched."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.cors = CORSMiddleware(
             app,
             allow_origins=allowed_origins(),
-            allow_methods=["POST"],
-            allow_headers=["Content-Type"],
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Accept", ZALO_TOKEN_HEADER],
+            expose_headers=["Retry-After"],
             allow_credentials=False,
             max_age=600,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in WIDGET_API_PATHS:
+        if scope["type"] == "http" and is_cross_origin_api(scope["path"]):
             await self.cors(scope, receive, send)
         else:
             await self.app(scope, receive, send)

@@ -6,8 +6,13 @@ analytics only ever see the redacted text.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import httpx
 import structlog
@@ -34,13 +39,96 @@ ACTIONS_DOWN_VI = (
     "đã được ghi lại; bạn vui lòng hỏi lại sau ít phút hoặc gọi tổng đài {hotline}."
 )
 NO_REPLY_VI = "Xin lỗi, mình chưa có câu trả lời cho câu hỏi này. Câu hỏi đã được ghi lại để cán bộ bổ sung."
+BUSY_VI = "Mình vẫn đang trả lời tin nhắn trước của bạn. Bạn vui lòng đợi giây lát rồi gửi lại."
+FAILED_VI = (
+    "Xin lỗi, hệ thống gặp lỗi nên chưa trả lời được. Câu hỏi của bạn đã được ghi lại; "
+    "bạn vui lòng thử lại sau ít phút hoặc gọi tổng đài {hotline}."
+)
 
 
-UNRESOLVED_STATUSES = frozenset({"rasa_unavailable", "no_reply", "actions_unavailable"})
+UNRESOLVED_STATUSES = frozenset({"rasa_unavailable", "no_reply", "actions_unavailable", "internal_error"})
 
 
 class ChatUnavailable(RuntimeError):
     """Rasa is unreachable; the message has been logged."""
+
+
+class ChatFailed(RuntimeError):
+    """Our own error (not Rasa's) while handling a message; the message has been logged."""
+
+
+class SenderBusy(RuntimeError):
+    """This sender already has messages in flight; answer 429 with Retry-After."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("sender busy")
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Slot:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0  # the message in flight plus those waiting
+
+
+class SenderGate:
+    """At most one message per sender in flight in this process (Rasa would serialise them anyway,
+    by polling its lock once a second); up to `max_waiting` more wait, at most `wait_seconds`."""
+
+    def __init__(self, max_waiting: int, wait_seconds: float) -> None:
+        self.max_waiting = max_waiting
+        self.wait_seconds = wait_seconds
+        self._slots: dict[str, _Slot] = {}
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, round(self.wait_seconds / 2))
+
+    @asynccontextmanager
+    async def hold(self, sender_id: str) -> AsyncIterator[None]:
+        slot = self._slots.setdefault(sender_id, _Slot())
+        if slot.users > self.max_waiting:
+            logger.info("sender_busy", waiting=slot.users - 1)
+            raise SenderBusy(self.retry_after)
+        slot.users += 1
+        try:
+            try:
+                await asyncio.wait_for(slot.lock.acquire(), self.wait_seconds)
+            except asyncio.TimeoutError:
+                logger.info("sender_busy_timeout", waited_seconds=self.wait_seconds)
+                raise SenderBusy(self.retry_after) from None
+            try:
+                yield
+            finally:
+                slot.lock.release()
+        finally:
+            slot.users -= 1
+            if slot.users == 0 and self._slots.get(sender_id) is slot:
+                del self._slots[sender_id]
+
+
+@lru_cache
+def sender_gate() -> SenderGate:
+    settings = get_settings()
+    return SenderGate(settings.chat_sender_max_waiting, settings.chat_sender_wait_seconds)
+
+
+def valid_unicode(text: str) -> str:
+    """Lone UTF-16 surrogates (JSON "\\ud800") cannot be encoded for Rasa or the database: U+FFFD.
+    The public API refuses them (422); this covers the other ways in (the Zalo OA webhook)."""
+    return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+
+
+def rasa_failure(exc: RasaUnavailable) -> str:
+    """How Rasa failed: not reached, too slow, an error status, or an answer we cannot read."""
+    cause = exc.__cause__
+    if isinstance(cause, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(cause, httpx.HTTPStatusError):
+        return "error_status"
+    if isinstance(cause, httpx.TransportError):
+        return "unreachable"
+    return "bad_answer"
 
 
 def chat_record(
@@ -91,17 +179,26 @@ async def _actions_down() -> bool:
 
 async def handle_message(rasa: RasaClient, sender_id: str, text: str, channel: str) -> ChatResponse:
     """Send `text` to the assistant as `sender_id` on `channel`; record the exchange."""
-    safe_text = redact(text)
+    safe_text = redact(valid_unicode(text))
     started = time.perf_counter()
+
+    async def keep(status: str) -> None:
+        elapsed = int((time.perf_counter() - started) * 1000)
+        await run_in_threadpool(
+            _record_or_spool, chat_record(sender_id, safe_text, channel, status, None, elapsed)
+        )
+
     try:
         # Rasa keeps conversations under the keyed hash, never the raw id (a phone number, zalo:<id>).
         turn = await rasa.send(rasa_sender_id(sender_id), safe_text, channel, {"channel": channel})
     except RasaUnavailable as exc:
-        logger.warning("rasa_unavailable", error=str(exc), channel=channel)
-        elapsed = int((time.perf_counter() - started) * 1000)
-        record = chat_record(sender_id, safe_text, channel, "rasa_unavailable", None, elapsed)
-        await run_in_threadpool(_record_or_spool, record)
+        logger.warning("rasa_unavailable", failure=rasa_failure(exc), error=str(exc), channel=channel)
+        await keep("rasa_unavailable")
         raise ChatUnavailable from exc
+    except Exception as exc:  # ours, not Rasa's: say so in the log, keep the question
+        logger.exception("chat_internal_error", error=type(exc).__name__, channel=channel)
+        await keep("internal_error")
+        raise ChatFailed from exc
     elapsed = int((time.perf_counter() - started) * 1000)
     status = "answered" if turn.replies else "no_reply"
     fallback = NO_REPLY_VI

@@ -3,10 +3,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+
 from api.main import create_app
+from core.settings import get_settings
 
 
-def test_every_route_documents_its_answer() -> None:
+@pytest.fixture()
+def staff_in_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("OPENAPI_INCLUDE_STAFF", "true")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_every_route_documents_its_answer(staff_in_schema: None) -> None:
     spec = create_app().openapi()
     undocumented = []
     for path, operations in spec["paths"].items():

@@ -57,7 +57,7 @@ def test_invalid_bodies_are_422(client: TestClient, body: object) -> None:
 def test_blank_text_is_422(client: TestClient) -> None:
     response = client.post("/api/chat", json={"sender_id": "abc", "text": "   "})
     assert response.status_code == 422
-    assert response.json()["detail"] == "text must not be empty"
+    assert response.json()["message"] == "text: must not be empty (only spaces or invisible characters)"
 
 
 def test_text_over_2000_characters_is_413(client: TestClient) -> None:

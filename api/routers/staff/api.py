@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Literal
+from pathlib import Path as FilePath
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from api import staff_schemas as out
@@ -24,6 +24,7 @@ from api.deps import (
     require_staff,
 )
 from api.routers.staff.cookies import clear_cookie, set_cookie
+from api.schemas import MAX_ID, CleanText, DbId
 from api.services.staff import accounts, drafts, models, training
 from api.services.staff import inbox as inbox_service
 from api.services.staff.dashboard import dashboard
@@ -33,6 +34,9 @@ from core.settings import get_settings
 from core.staff.errors import NotFound, StaffError
 from core.staff.login import LoginRefused
 from core.staff.throttle import LoginThrottle
+
+# Every id in a path: 1 .. the largest BIGINT (larger: 422, never an OverflowError).
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 public = APIRouter(prefix="/api/staff", tags=["staff"])
 router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff)])
@@ -69,8 +73,8 @@ def login_throttle(request: Request) -> LoginThrottle:
 
 
 class LoginBody(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    username: CleanText = Field(min_length=1, max_length=64)
+    password: CleanText = Field(min_length=1, max_length=256)
 
 
 @public.post(
@@ -151,10 +155,10 @@ def inbox(
 
 
 class ReviewBody(BaseModel):
-    question_ids: list[int] = Field(min_length=1, max_length=inbox_service.MAX_BULK)
+    question_ids: list[DbId] = Field(min_length=1, max_length=inbox_service.MAX_BULK)
     action: Literal["assign", "new_content", "ignore"]
-    intent: str | None = Field(None, max_length=80)
-    note: str | None = Field(None, max_length=300)
+    intent: CleanText | None = Field(None, max_length=80)
+    note: CleanText | None = Field(None, max_length=300)
 
 
 @router.post(
@@ -177,7 +181,7 @@ def review(body: ReviewBody, staff: StaffContext = Depends(require_staff)) -> di
 
 
 class ReopenBody(BaseModel):
-    question_ids: list[int] = Field(min_length=1, max_length=inbox_service.MAX_BULK)
+    question_ids: list[DbId] = Field(min_length=1, max_length=inbox_service.MAX_BULK)
 
 
 @router.post("/review/reopen", response_model=out.Reopened)
@@ -203,7 +207,7 @@ def export(staff: StaffContext = Depends(require_staff)) -> dict:
     with refusals(), session_scope() as session:
         result = inbox_service.export_reviewed(session, user_id=staff.user_id, ip=staff.ip)
     if result["file"]:
-        result["file"] = Path(result["file"]).name
+        result["file"] = FilePath(result["file"]).name
     return result
 
 
@@ -217,8 +221,8 @@ def list_drafts(status: str = Query("open", pattern="^(open|done|dismissed|all)$
 
 
 class DraftBody(BaseModel):
-    title: str | None = Field(None, max_length=300)
-    answer: str | None = Field(None, max_length=5000)
+    title: CleanText | None = Field(None, max_length=300)
+    answer: CleanText | None = Field(None, max_length=5000)
     source_url: str | None = Field(None, max_length=500, pattern=r"^(https?://\S+)?$")
     status: Literal["open", "done", "dismissed"] = "open"
 
@@ -226,7 +230,7 @@ class DraftBody(BaseModel):
 @admin.put(
     "/drafts/{draft_id}", response_model=out.Draft, summary="Complete (or dismiss) a content draft (admin)"
 )
-def update_draft(draft_id: int, body: DraftBody, staff: StaffContext = Depends(require_admin)) -> dict:
+def update_draft(draft_id: IdPath, body: DraftBody, staff: StaffContext = Depends(require_admin)) -> dict:
     with refusals(), session_scope() as session:
         return drafts.update_draft(
             session,
@@ -260,7 +264,7 @@ def training_runs() -> dict:
 
 
 @router.get("/training/{run_id}", response_model=out.TrainingRun)
-def training_run(run_id: int) -> dict:
+def training_run(run_id: IdPath) -> dict:
     with refusals(), session_scope() as session:
         return training.get_run(session, run_id)
 
@@ -276,7 +280,7 @@ def list_models() -> dict:
     response_model=out.ModelLoaded,
     summary="Load a model from the history into Rasa (rollback)",
 )
-def load_model(version_id: int, staff: StaffContext = Depends(require_admin)) -> dict:
+def load_model(version_id: IdPath, staff: StaffContext = Depends(require_admin)) -> dict:
     with refusals():
         try:
             return models.load_version(version_id=version_id, user_id=staff.user_id, ip=staff.ip)
@@ -315,8 +319,8 @@ def users() -> dict:
 
 
 class NewUserBody(BaseModel):
-    username: str = Field(min_length=3, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    username: CleanText = Field(min_length=3, max_length=64)
+    password: CleanText = Field(min_length=1, max_length=256)
     role: Literal["reviewer", "admin"]
 
 
@@ -336,12 +340,12 @@ def add_user(body: NewUserBody, staff: StaffContext = Depends(require_admin)) ->
 class UserChangeBody(BaseModel):
     role: Literal["reviewer", "admin"] | None = None
     active: bool | None = None
-    password: str | None = Field(None, max_length=256)
+    password: CleanText | None = Field(None, max_length=256)
     unlock: bool = False
 
 
 @admin.patch("/users/{user_id}", response_model=out.StaffAccount)
-def change_user(user_id: int, body: UserChangeBody, staff: StaffContext = Depends(require_admin)) -> dict:
+def change_user(user_id: IdPath, body: UserChangeBody, staff: StaffContext = Depends(require_admin)) -> dict:
     with refusals(), session_scope() as session:
         return accounts.change_user(
             session,
