@@ -41,7 +41,7 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source_url: HttpUrl
-    source_title: str | None = None
+    source_title: str | None = Field(default=None, max_length=300)  # the column's length
     last_checked: dt.date
     verified: bool = True
     notes: str | None = None
