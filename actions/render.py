@@ -251,11 +251,12 @@ def render_answer(
             agency = localised(service.agency, language)
             if agency:
                 lines.append(f"{t('agency', language)}: {_short(agency, 140)}")
-            lines.append(procedure_code_line(service, language) or "")
     if not answered and aspect not in {"fee", "reduction"}:
         first, lines = render_missing(service, aspect, language)
         more = None
-    text = fit(first, lines, source_line(cited, language))
+    last = source_line(cited, language)
+    code = procedure_code_line(service, language)  # so a citizen finds it on the portal, staff check it
+    text = fit(first, lines, f"{last} · {code}" if code else last)
     return Answer(text, answered, aspect_buttons(service, aspect, language, more))
 
 

@@ -71,7 +71,6 @@ CHOICE_TEXT = {
     "vi": "Có {count} thủ tục gần với câu hỏi của bạn. Bạn hỏi thủ tục nào? (bấm nút hoặc gõ số)",
     "en": "{count} procedures are close to your question. Which one do you mean? (tap or type its number)",
 }
-CODE_LINE = {"vi": "Mã thủ tục {code}", "en": "Procedure code {code}"}
 
 
 @dataclass
@@ -219,19 +218,3 @@ def choice_message(candidates: list[Service], intent: str, language: str) -> dic
             for number, (name, service) in enumerate(zip(names, candidates, strict=True), start=1)
         ],
     }
-
-
-def code_line(service: Service, language: str) -> str | None:
-    """ "Mã thủ tục 1.001193": one short line, placed near the source line of an answer."""
-    if not service.procedure_code:
-        return None
-    return CODE_LINE.get(language, CODE_LINE["vi"]).format(code=service.procedure_code)
-
-
-def with_code_line(text: str, service: Service, language: str) -> str:
-    """The answer text with the code line just before its last paragraph (the source line)."""
-    line = code_line(service, language)
-    if not line or line in text:
-        return text
-    head, sep, tail = text.rpartition("\n\n")
-    return f"{head}\n\n{line}\n\n{tail}" if sep else f"{text}\n\n{line}"

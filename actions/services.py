@@ -88,6 +88,10 @@ class ActionAnswerService(Action):
             service, candidates = resolve_service(session, tracker, self.from_fallback)
             if self.from_fallback and service is None and not candidates:
                 return []
+            # An everyday portal question ("thanh toán lệ phí online thế nào") beats a weak choice.
+            local_question = service is None and aspect == "reduction" and place is not None
+            if service is None and not local_question and answer_faq(session, dispatcher, tracker, language):
+                return events
             if candidates:
                 dispatcher.utter_message(**choice_message(candidates, intent or "ask_service", language))
                 return events
@@ -109,8 +113,6 @@ class ActionAnswerService(Action):
                 )
                 return events
             if service is None:
-                if answer_faq(session, dispatcher, tracker, language):
-                    return events
                 log_question(session, tracker, "unknown_service", language)
                 if names_something(text):  # a procedure we do not have: say so, never a neighbour
                     dispatcher.utter_message(text=t("fallback", language, hotline=get_settings().hotline))

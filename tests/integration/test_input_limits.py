@@ -174,7 +174,7 @@ def test_miniapp_hosted_elsewhere_chats_and_browses_through_cors(
         # The app's own chat, anonymous (outside Zalo), across origins.
         page.get_by_placeholder("Nhập câu hỏi…").fill("Lệ phí làm hộ chiếu bao nhiêu?")
         page.get_by_role("button", name="Gửi").click()
-        page.locator("[data-testid=msg-bot]").filter(has_text="200.000").first.wait_for(timeout=60_000)
+        page.locator("[data-testid=msg-bot]").filter(has_text="000 đồng").first.wait_for(timeout=60_000)
         assert any(c["url"] == f"{lstack.api_url}/api/chat" for c in calls), calls
 
         # The catalogue (GET /api/services*) across origins.
@@ -230,7 +230,7 @@ def test_pages_work_under_their_content_security_policy(lstack: Stack, browser: 
         page.goto(f"{lstack.api_url}/")
         page.get_by_label("Nhập câu hỏi").fill("Lệ phí làm hộ chiếu bao nhiêu?")
         page.keyboard.press("Enter")
-        page.get_by_text("200.000").first.wait_for(timeout=60_000)
+        page.get_by_text("000 đồng").first.wait_for(timeout=60_000)
 
         response = page.goto(f"{lstack.api_url}/demo")
         assert (
@@ -242,7 +242,7 @@ def test_pages_work_under_their_content_security_policy(lstack: Stack, browser: 
         page.goto(f"{lstack.api_url}/miniapp/")
         page.get_by_placeholder("Nhập câu hỏi…").fill("Lệ phí làm hộ chiếu bao nhiêu?")
         page.get_by_role("button", name="Gửi").click()
-        page.locator("[data-testid=msg-bot]").filter(has_text="200.000").first.wait_for(timeout=60_000)
+        page.locator("[data-testid=msg-bot]").filter(has_text="000 đồng").first.wait_for(timeout=60_000)
         assert refused == [], refused
     finally:
         context.close()

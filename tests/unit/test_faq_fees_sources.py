@@ -61,8 +61,9 @@ def test_fee_in_force_ignores_expired_and_future_reductions(catalogue_db: str) -
 
 
 def test_provincial_waiver_counts_only_in_its_province(catalogue_db: str) -> None:
-    assert quote("marriage_registration", dt.date(2026, 12, 3), "Hà Nội").online == 0
-    assert quote("marriage_registration", dt.date(2026, 12, 3), "Quảng Ninh").online is None
+    # building-permit fees are set by each province; Hồ Chí Minh's council waives them online
+    assert quote("construction_permit", dt.date(2026, 12, 3), "Hồ Chí Minh").online == 0
+    assert quote("construction_permit", dt.date(2026, 12, 3), "Quảng Ninh").online is None
 
 
 def test_catalogue_api_states_the_same_fee(catalogue_db: str) -> None:
@@ -93,16 +94,17 @@ def test_news_and_mirrors_are_not_official() -> None:
 
 def test_shown_source_falls_back_to_the_legal_document(catalogue_db: str) -> None:
     with session_scope() as session:
-        passport = get_service(session, "passport")
-        shown = shown_source(passport, "vi")
-    assert shown.title == "49/2019/QH14 (Quốc hội)" and not shown.verified
+        # its source_url is a news page: the answer cites the law instead
+        id_card = get_service(session, "id_card_renewal")
+        shown = shown_source(id_card, "vi")
+    assert shown.title == "26/2023/QH15 (Quốc hội)" and not shown.verified
 
 
 def test_catalogue_validate_reports_unofficial_sources() -> None:
     result = CliRunner().invoke(cli_app, ["catalogue", "validate"])
     assert result.exit_code == 0, result.output
     assert "15 FAQs" in result.output
-    assert "services/passport: source_url https://giadinh.suckhoedoisong.vn" in result.output
+    assert "services/id_card_renewal: source_url https://cafef.vn/" in result.output
     assert "services/birth_registration" not in result.output  # official portal source
     strict = CliRunner().invoke(cli_app, ["catalogue", "validate", "--strict"])
     assert strict.exit_code == 1

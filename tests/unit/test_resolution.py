@@ -20,7 +20,6 @@ from actions.resolution import (
     offered_choices,
     pick_number,
     resolve,
-    with_code_line,
 )
 from actions.services import ActionAnswerService
 from core.db import session_scope
@@ -140,18 +139,18 @@ def test_unknown_procedure_says_so_and_is_logged(catalogue_db: str) -> None:
 
 def test_answers_carry_the_procedure_code(catalogue_db: str) -> None:
     dispatcher = CollectingDispatcher()
-    events = ActionAnswerService().run(dispatcher, tracker("lệ phí đăng ký khai sinh", "ask_fee"), {})
-    text = dispatcher.messages[0]["text"]
-    paragraphs = text.split("\n\n")
-    assert "Mã thủ tục 1.001193" in paragraphs and paragraphs[-1].startswith(("Nguồn", "Lưu ý"))
+    events = ActionAnswerService().run(
+        dispatcher, tracker("lệ phí bao nhiêu", "ask_fee", service="birth_registration"), {}
+    )
+    last = dispatcher.messages[0]["text"].split("\n")[-1]
+    assert last.startswith("Nguồn:") and last.endswith("· Mã thủ tục 1.001193")
     assert {"event": "slot", "name": "service", "value": "birth_registration", "timestamp": None} in events
-    assert with_code_line("A\n\nNguồn: x", type("S", (), {"procedure_code": None})(), "vi") == "A\n\nNguồn: x"  # type: ignore[arg-type]
 
 
 def test_fallback_answers_what_the_catalogue_knows(catalogue_db: str) -> None:
     dispatcher = CollectingDispatcher()
     ActionLogUnresolved().run(dispatcher, tracker("đăng ký khai tử ở đâu vậy", "nlu_fallback"), {})
-    assert dispatcher.messages[0]["text"].startswith("ĐĂNG KÝ KHAI TỬ")
+    assert dispatcher.messages[0]["text"].startswith("Đăng ký khai tử: nộp tại")
     dispatcher = CollectingDispatcher()
     ActionLogUnresolved().run(dispatcher, tracker("thời tiết hôm nay thế nào", "nlu_fallback"), {})
     assert "chưa trả lời được" in dispatcher.messages[0]["text"]
