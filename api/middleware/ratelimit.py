@@ -6,6 +6,8 @@ handed on unchanged. Bodies that are not valid JSON are only limited per IP; the
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 import structlog
@@ -13,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.middleware.body_limit import send_json
 from core.ratelimit import RateLimiter
+from core.settings import get_settings
 
 logger = structlog.get_logger(__name__)
 
@@ -26,7 +29,12 @@ def _sender_of(body: bytes) -> str | None:
     except (ValueError, RecursionError):
         return None
     sender = data.get("sender_id") if isinstance(data, dict) else None
-    return sender[:128] if isinstance(sender, str) and sender else None
+    if not isinstance(sender, str) or not sender:
+        return None
+    # The limiter's keys (in Redis with several workers) carry a keyed hash, never the raw id (a
+    # phone number); "surrogatepass": the body is not validated yet.
+    key = (get_settings().sender_hash_key or "rate-limit").encode()
+    return hmac.new(key, sender[:128].encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
 class ChatRateLimit:

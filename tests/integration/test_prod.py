@@ -3,6 +3,8 @@ Redis lock store and rate limits — started by the `prod_stack` fixture on thro
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import threading
 import time
@@ -125,7 +127,10 @@ def test_rate_limit_state_is_in_redis(prod_stack: Stack, redis_url: str) -> None
     sender = f"rl-{uuid.uuid4().hex[:8]}"
     ask(prod_stack, "Xin chào", sender)
     keys = redis.Redis.from_url(redis_url).keys(f"{prod_stack.prefix}-ratelimit*")  # type: ignore[attr-defined]
-    assert any(sender.encode() in key for key in keys), keys
+    # keyed by the sender hash, never the raw id (it may be a phone number)
+    hashed = hmac.new(prod_stack.hash_key.encode(), sender.encode(), hashlib.sha256).hexdigest()[:32]
+    assert any(hashed.encode() in key for key in keys), keys
+    assert not any(sender.encode() in key for key in keys), keys
 
 
 def test_process_logs_never_contain_message_text(prod_stack: Stack) -> None:
