@@ -83,10 +83,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Bạn muốn hỏi về thủ tục nào? Bạn có thể chọn một thủ tục dưới đây hoặc gõ tên thủ tục.",
         "en": "Which service are you asking about? Pick one below or type its name.",
     },
-    "did_you_mean": {
-        "vi": "Bạn muốn hỏi thủ tục nào trong các thủ tục sau?",
-        "en": "Which of these services do you mean?",
-    },
     "documents": {"vi": "Hồ sơ cần chuẩn bị", "en": "Documents you need"},
     "steps": {"vi": "Các bước nộp trực tuyến", "en": "Steps to file online"},
     "fee": {"vi": "Lệ phí", "en": "Fee"},
