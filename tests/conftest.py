@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -42,18 +45,66 @@ def _reset_caches() -> None:
     get_sessionmaker.cache_clear()
 
 
-@pytest.fixture()
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """An empty database migrated to head; settings and engine point at it."""
+def _settle(path: Path) -> None:
+    """Fold the write-ahead log into the file, so that a plain copy holds everything."""
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _copy_database(template: Path, target: Path) -> str:
+    shutil.copyfile(template, target)
+    target.chmod(0o600)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database migrated to head once per session; tests get copies of it."""
     from alembic import command
 
     from core.migrations import alembic_config
 
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+    path = tmp_path_factory.mktemp("templates") / "migrated.db"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
+    _settle(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _catalogue_template(_migrated_template: Path) -> Path:
+    """The migrated template loaded with the shipped catalogue (data/catalogue/), once per session."""
+    from sqlalchemy.orm import Session
+
+    from core.catalogue_io import catalogue_files, import_catalogue, parse_catalogue
+    from core.db import make_engine
+
+    path = _migrated_template.with_name("catalogue.db")
+    shutil.copyfile(_migrated_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with Session(engine) as session:
+            import_catalogue(session, parse_catalogue(catalogue_files(CATALOGUE_DIR)))
+            session.commit()
+    finally:
+        engine.dispose()
+    _settle(path)
+    return path
+
+
+def _point_settings_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SENDER_HASH_KEY", "test-key")
     _reset_caches()
-    command.upgrade(alembic_config(url), "head")
+
+
+@pytest.fixture()
+def database_url(
+    _migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """An empty database migrated to head (a copy of the session's template); settings and engine
+    point at it."""
+    url = _copy_database(_migrated_template, tmp_path / "app.db")
+    _point_settings_at(url, monkeypatch)
     yield url
     from core.db import get_engine
 
@@ -62,14 +113,18 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
 
 
 @pytest.fixture()
-def catalogue_db(database_url: str) -> str:
-    """The database loaded with the shipped catalogue (data/catalogue/)."""
-    from core.catalogue_io import catalogue_files, import_catalogue, parse_catalogue
-    from core.db import session_scope
+def catalogue_db(
+    _catalogue_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A database loaded with the shipped catalogue (data/catalogue/): a copy of the session's
+    template, so each test may change it freely."""
+    url = _copy_database(_catalogue_template, tmp_path / "app.db")
+    _point_settings_at(url, monkeypatch)
+    yield url
+    from core.db import get_engine
 
-    with session_scope() as session:
-        import_catalogue(session, parse_catalogue(catalogue_files(CATALOGUE_DIR)))
-    return database_url
+    get_engine().dispose()
+    _reset_caches()
 
 
 @pytest.fixture(autouse=True)
