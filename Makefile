@@ -70,7 +70,7 @@ eval-dev: $(MODEL) ## Evaluate on the two dev sets (data/eval/nlu/dev, dev2): tu
 	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout $(EVAL_DIR)/dev2 --out reports/nlu_eval_dev2.json
 
 .PHONY: eval-catalogue bench-catalogue
-eval-catalogue: ## Procedure search on data/eval/catalogue/{dev,heldout}.yaml: top-1, right-or-clarified, wrong, out-of-scope recall
+eval-catalogue: ## Procedure search on data/eval/catalogue/{dev,dev2,heldout}*.yaml: top-1, right-or-clarified, wrong, out-of-scope recall
 	$(APP_PY) bench/catalogue.py eval -v
 
 bench-catalogue: ## The same with the portal's 5,670 real names indexed too (../shared/reference/tthc), plus build time, memory, latency

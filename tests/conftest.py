@@ -98,9 +98,7 @@ def _point_settings_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture()
-def database_url(
-    _migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
+def database_url(_migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An empty database migrated to head (a copy of the session's template); settings and engine
     point at it."""
     url = _copy_database(_migrated_template, tmp_path / "app.db")
@@ -113,9 +111,7 @@ def database_url(
 
 
 @pytest.fixture()
-def catalogue_db(
-    _catalogue_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
+def catalogue_db(_catalogue_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A database loaded with the shipped catalogue (data/catalogue/): a copy of the session's
     template, so each test may change it freely."""
     url = _copy_database(_catalogue_template, tmp_path / "app.db")

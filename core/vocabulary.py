@@ -1,0 +1,101 @@
+"""Everyday words -> the words official procedure names use (data/reference/vocabulary.yaml).
+
+Citizens describe situations ("bố tôi mất hôm qua", "sổ đỏ bị cháy", "rút BHXH một lần"); the
+national database names procedures ("Đăng ký khai tử", "Cấp lại Giấy chứng nhận quyền sử dụng
+đất do bị mất"). The search appends the official words of every rule a question matches; the
+question's own words still count.
+
+A rule matches whole words. Written with diacritics, it is matched with diacritics when the
+question has them ("mất" is not "mắt" nor "mật") and folded when the question is typed without.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from core.textnorm import fold, nfc
+
+VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "vocabulary.yaml"
+
+_AGE = re.compile(r"(?<!\w)(\d{1,2}) ?(?:tuổi|tuoi|t)(?!\w)")
+
+
+@dataclass(frozen=True)
+class Rule:
+    means: str
+    accented: re.Pattern[str]
+    folded: re.Pattern[str]
+
+
+def _pattern(alternatives: list[str]) -> str:
+    return r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)"
+
+
+def _rule(raw: dict[str, Any]) -> Rule:
+    words = [re.escape(nfc(str(word)).lower()) for word in raw.get("say") or []]
+    words += [nfc(str(pattern)) for pattern in raw.get("when") or []]
+    if not words or not raw.get("means"):
+        raise ValueError(f"vocabulary rule needs 'say' or 'when', and 'means': {raw}")
+    accented = _pattern(words)
+    return Rule(str(raw["means"]), re.compile(accented), re.compile(_without_marks(accented)))
+
+
+def _without_marks(pattern: str) -> str:
+    """fold() for a regular expression: diacritics off, case kept (\\S is not \\s)."""
+    decomposed = unicodedata.normalize("NFD", pattern)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = VOCABULARY_FILE) -> tuple[Rule, ...]:
+    if not path.exists():
+        return ()
+    return tuple(_rule(raw) for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+
+
+_CARD = re.compile(r"(?<!\w)(can cuoc|cccd|cmnd|the|id card)(?!\w)")
+
+
+def _age_words(text: str) -> list[str]:
+    """ID card procedures are named by age bands: "căn cước cho bé 3 tuổi" -> "dưới 06 tuổi"."""
+    if not _CARD.search(text):
+        return []
+    words = []
+    for match in _AGE.finditer(text):
+        age = int(match.group(1))
+        if age < 6:
+            words.append("dưới 06 tuổi")
+        elif age < 14:
+            words.append("dưới 14 tuổi")
+        else:
+            words.append("từ đủ 14 tuổi trở lên")
+    return words
+
+
+def official_words(text: str, rules: tuple[Rule, ...] | None = None) -> list[str]:
+    """The official words of every rule the question matches, in rule order, each once."""
+    rules = load_rules() if rules is None else rules
+    lowered = " ".join(nfc(text).lower().split())
+    folded = fold(text)
+    accented = folded != lowered  # any diacritic or đ typed
+    found: list[str] = []
+    for rule in rules:
+        matched = rule.accented.search(lowered) if accented else rule.folded.search(folded)
+        if matched and rule.means not in found:
+            found.append(rule.means)
+    found.extend(word for word in _age_words(folded) if word not in found)
+    return found
+
+
+def expand(text: str, rules: tuple[Rule, ...] | None = None) -> str:
+    """The question followed by the official words it stands for."""
+    words = official_words(text, rules)
+    return f"{text} | {' | '.join(words)}" if words else text
