@@ -172,15 +172,31 @@ def _search(session: Session, text: str) -> Resolution:
     return Resolution()
 
 
+def _refined(session: Session, named: Service, text: str) -> Resolution:
+    """The NLU tagged a popular service by one of its words ("hộ chiếu" in "mất hộ chiếu"): a
+    sibling of it that the search finds first is what was asked (answered when clear, otherwise
+    offered beside the tagged one). A button payload is taken as it is."""
+    if text.startswith("/") or not named.group:
+        return Resolution(named, [], "entity")
+    found = _search(session, text)
+    first = found.service or (found.candidates[0] if found.candidates else None)
+    if first is None or first.slug == named.slug or first.group != named.group:
+        return Resolution(named, [], "entity")
+    if found.service is not None:
+        return found
+    offered = found.candidates if named in found.candidates else [*found.candidates[: MAX_CHOICES - 1], named]
+    return Resolution(None, offered, "search")
+
+
 def resolve(session: Session, tracker: Tracker, from_fallback: bool = False) -> Resolution:
     """From the fallback (the NLU placed nothing), a follow-up must name no other thing: "mất bao
     lâu?" keeps the procedure, "giá vàng hôm nay?" does not."""
     slug = _entity(tracker, "service")
+    text = tracker.latest_message.get("text") or ""
     if slug:
         service = get_service(session, slug)
         if service is not None:
-            return Resolution(service, [], "entity")
-    text = tracker.latest_message.get("text") or ""
+            return _refined(session, service, text)
     choices = offered_choices(tracker)
     number = pick_number(text) if choices else None
     if number is not None and 1 <= number <= len(choices):

@@ -53,8 +53,17 @@ def free_port_block(count: int) -> int:
 
 
 class Setup:
-    def __init__(self, name: str, workers: int, workdir: Path, env: dict[str, str], endpoints: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        workers: int,
+        workdir: Path,
+        env: dict[str, str],
+        endpoints: str,
+        extra_catalogues: tuple[str, ...] = (),
+    ) -> None:
         self.name, self.workers, self.workdir = name, workers, workdir
+        self.extra_catalogues = extra_catalogues
         self.api_port, self.actions_port = free_port(), free_port()
         self.rasa_base = free_port_block(workers)
         self.token = "bench-" + os.urandom(8).hex()
@@ -76,7 +85,8 @@ class Setup:
         return f"http://127.0.0.1:{self.api_port}"
 
     def start(self) -> None:
-        for args in (["db", "upgrade"], ["catalogue", "import", "data/catalogue"]):
+        imports = [["catalogue", "import", source] for source in ("data/catalogue", *self.extra_catalogues)]
+        for args in (["db", "upgrade"], *imports):
             subprocess.run(
                 [str(APP_PY), "-m", "cli", *args],
                 cwd=ROOT,
@@ -180,6 +190,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="workers of the PostgreSQL+Redis set-up")
     parser.add_argument("--setups", default="sqlite,postgres")
     parser.add_argument("--out", default=str(ROOT / "reports" / "bench.json"))
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        help="a further catalogue to import (e.g. ../shared/reference/tthc/catalogue_list.jsonl.gz)",
+    )
     args = parser.parse_args()
     levels = [(int(x), 0.0) for x in args.levels.split(",") if x]
     levels += [(int(x), args.think) for x in args.paced.split(",") if x]
@@ -200,6 +217,7 @@ def main() -> int:
                         "REDIS_URL": "",
                     },
                     "endpoints.yml",
+                    tuple(args.imports),
                 )
             else:
                 from devtools.services import Postgres, ensure_postgres, ensure_redis
@@ -227,6 +245,7 @@ def main() -> int:
                         "REDIS_LOCK_PREFIX": "dvcbench",
                     },
                     "endpoints.prod.yml",
+                    tuple(args.imports),
                 )
             try:
                 print(f"== {setup.name}: starting", flush=True)

@@ -164,3 +164,33 @@ def test_from_the_fallback_only_an_aspect_follow_up_keeps_the_procedure(catalogu
         assert kept.service is not None and kept.service.slug == "passport"
         other = resolve(session, tracker("giá vàng hôm nay?", "nlu_fallback", "passport"), from_fallback=True)
         assert other.service is None and other.candidates == []
+
+
+def _tagged(text: str, service: str) -> Tracker:
+    """A message in which the NLU tagged a popular service (its gazetteer knows those only)."""
+    message = {
+        "text": text,
+        "intent": {"name": "ask_service", "confidence": 0.9},
+        "entities": [{"entity": "service", "value": service}],
+    }
+    return Tracker(
+        sender_id="test-user",
+        slots={"service": None, "language": "vi", "aspect": None, "province": None},
+        latest_message=message,
+        events=[{"event": "user", "text": text, "parse_data": message}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def test_a_sibling_found_first_wins_over_the_tagged_popular_service(catalogue_db: str) -> None:
+    with session_scope() as session:
+        lost = resolve(session, _tagged("mất hộ chiếu phải làm gì", "passport"))
+        fee = resolve(session, _tagged("lệ phí làm hộ chiếu", "passport"))
+        pressed = resolve(session, _tagged('/ask_service{"service": "passport"}', "passport"))
+    shown = [lost.service.slug] if lost.service else [service.slug for service in lost.candidates]
+    assert shown[0] == "passport_loss_report"
+    assert fee.service is not None and fee.service.slug == "passport"
+    assert pressed.service is not None and pressed.service.slug == "passport" and pressed.how == "entity"
