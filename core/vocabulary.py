@@ -80,19 +80,34 @@ def _age_words(text: str) -> list[str]:
     return words
 
 
-def official_words(text: str, rules: tuple[Rule, ...] | None = None) -> list[str]:
-    """The official words of every rule the question matches, in rule order, each once."""
+@dataclass(frozen=True)
+class Found:
+    """What a question says in everyday words (`said`, as typed, folded) and what it means."""
+
+    means: str
+    said: tuple[str, ...] = ()
+
+
+def understood(text: str, rules: tuple[Rule, ...] | None = None) -> list[Found]:
+    """Every rule the question matches, in rule order, each meaning once."""
     rules = load_rules() if rules is None else rules
     lowered = " ".join(nfc(text).lower().split())
     folded = fold(text)
     accented = folded != lowered  # any diacritic or đ typed
-    found: list[str] = []
+    found: dict[str, list[str]] = {}
     for rule in rules:
-        matched = rule.accented.search(lowered) if accented else rule.folded.search(folded)
-        if matched and rule.means not in found:
-            found.append(rule.means)
-    found.extend(word for word in _age_words(folded) if word not in found)
-    return found
+        pattern, subject = (rule.accented, lowered) if accented else (rule.folded, folded)
+        spans = [fold(match.group(0)) for match in pattern.finditer(subject)]
+        if spans:
+            found.setdefault(rule.means, []).extend(spans)
+    for word in _age_words(folded):
+        found.setdefault(word, [])
+    return [Found(means, tuple(said)) for means, said in found.items()]
+
+
+def official_words(text: str, rules: tuple[Rule, ...] | None = None) -> list[str]:
+    """The official words of every rule the question matches, in rule order, each once."""
+    return [item.means for item in understood(text, rules)]
 
 
 def expand(text: str, rules: tuple[Rule, ...] | None = None) -> str:

@@ -46,6 +46,11 @@ def test_look_alike_words_are_not_a_death(text: str) -> None:
     assert "khai tử" not in _means(text)
 
 
+def test_a_rule_reads_whole_words_in_their_place() -> None:
+    assert "chứng thực chữ ký" in _means("ký tên vào giấy ủy quyền")
+    assert "chứng thực chữ ký" not in _means("đăng ký tên miền .vn cho cửa hàng")
+
+
 def test_age_bands_only_for_identity_cards() -> None:
     assert "dưới 06 tuổi" in _means("làm căn cước cho bé 3 tuổi")
     assert "từ đủ 14 tuổi trở lên" in _means("làm CCCD cho con 14t")
