@@ -260,14 +260,6 @@ def render_answer(
     return Answer(text, answered, aspect_buttons(service, aspect, language, more))
 
 
-def render_aspect(
-    session: Session, service: Service, aspect: str, language: str, on: dt.date, place: Resolved | None = None
-) -> tuple[str, bool]:
-    """The answer text and whether the catalogue had what was asked (see render_answer)."""
-    answer = render_answer(session, service, aspect, language, on, place)
-    return answer.text, answer.answered
-
-
 def render_province_reductions(
     session: Session, place: Resolved, language: str, on: dt.date
 ) -> tuple[str, list[FeeReduction]]:

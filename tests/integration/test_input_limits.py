@@ -37,13 +37,6 @@ PARALLEL = 40
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeZalo]:
-    server = FakeZalo().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def app_origin_port() -> int:
     return free_port()
 

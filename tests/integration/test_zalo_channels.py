@@ -42,13 +42,6 @@ def build_miniapp() -> None:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeZalo]:
-    server = FakeZalo().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def zstack(fake: FakeZalo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     build_miniapp()
     running = start_stack(tmp_path_factory.mktemp("zalo-stack"), extra_env=fake.env())

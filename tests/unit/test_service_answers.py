@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from actions.render import render_aspect, render_province_reductions
+from actions.render import render_answer, render_province_reductions
 from core.catalogue import get_service
 from core.db import session_scope
 from core.provinces import provinces
@@ -23,7 +23,8 @@ def answer(
     with session_scope() as session:
         service = get_service(session, slug)
         assert service is not None, slug
-        return render_aspect(session, service, aspect, language, on, provinces().resolve(place))
+        rendered = render_answer(session, service, aspect, language, on, provinces().resolve(place))
+        return rendered.text, rendered.answered
 
 
 def test_passport_reduction_shown_while_valid(catalogue_db: str) -> None:
