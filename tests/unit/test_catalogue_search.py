@@ -6,6 +6,7 @@ import pytest
 
 from core.catalogue import search_services
 from core.db import session_scope
+from core.procedure_search import find_procedure
 
 
 @pytest.mark.parametrize(
@@ -19,7 +20,6 @@ from core.db import session_scope
         ("ly lich tu phap", "criminal_record_certificate"),
         ("đăng ký khai sinh", "birth_registration"),
         ("dang ky tam tru", "temporary_residence"),
-        ("gplx", "driving_licence_exchange"),
         ("lệ phí đăng ký kết hôn", "marriage_registration"),
         ("thông báo lưu trú", "residence_notification"),
     ],
@@ -29,6 +29,13 @@ def test_finds_the_service(catalogue_db: str, text: str, slug: str) -> None:
         matches = search_services(session, text)
     assert matches, f"nothing found for {text!r}"
     assert matches[0].service.slug == slug
+
+
+def test_a_bare_abbreviation_asks_among_its_siblings(catalogue_db: str) -> None:
+    with session_scope() as session:
+        decision = find_procedure(session, "gplx")
+    assert decision.kind == "clarify"
+    assert {"driving_licence_new", "driving_licence_reissue", "driving_licence_exchange"} <= set(decision.slugs)
 
 
 @pytest.mark.parametrize(
