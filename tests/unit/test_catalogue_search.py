@@ -35,7 +35,8 @@ def test_a_bare_abbreviation_asks_among_its_siblings(catalogue_db: str) -> None:
     with session_scope() as session:
         decision = find_procedure(session, "gplx")
     assert decision.kind == "clarify"
-    assert {"driving_licence_new", "driving_licence_reissue", "driving_licence_exchange"} <= set(decision.slugs)
+    siblings = {"driving_licence_new", "driving_licence_reissue", "driving_licence_exchange"}
+    assert siblings <= set(decision.slugs)
 
 
 @pytest.mark.parametrize(
