@@ -115,6 +115,12 @@ STOP_PHRASES = [
     "le phi",
     "chi phi",
     "thoi gian",
+    # the channel, not the procedure
+    "cong dich vu cong quoc gia",
+    "cong dich vu cong",
+    "dich vu cong",
+    "qua mang",
+    "tren mang",
     # when it happened says nothing of which procedure
     "hom qua",
     "hom nay",
