@@ -73,6 +73,9 @@ eval-dev: $(MODEL) ## Evaluate on the two dev sets (data/eval/nlu/dev, dev2): tu
 eval-catalogue: ## Procedure search on data/eval/catalogue/{dev,dev2,heldout}*.yaml: top-1, right-or-clarified, wrong, out-of-scope recall
 	$(APP_PY) bench/catalogue.py eval -v
 
+eval-dialogue: setup train ## The same queries through the whole assistant (NLU, actions, API): what a citizen gets
+	$(APP_PY) bench/dialogue.py -v
+
 bench-catalogue: ## The same with the portal's 5,670 real names indexed too (../shared/reference/tthc), plus build time, memory, latency
 	$(APP_PY) bench/catalogue.py scale
 

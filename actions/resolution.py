@@ -99,12 +99,16 @@ def correction_rest(text: str) -> str | None:
     return rest or None
 
 
+# Follow-up words left once the aspect is taken out ("còn … thì sao", "vậy", "cần"), folded.
+_FOLLOW_UP_WORDS = re.compile(r"(?<!\w)(?:con|vay|the|thi|sao|co|di|la|ma|can|nua|roi|nop|lam)(?!\w)")
+
+
 def names_something(text: str) -> bool:
     """Whether the message says more than an aspect ("lệ phí bao nhiêu?" names no procedure)."""
-    rest = fold(text)
+    rest = " ".join(syllables(text))  # filler out, told apart by its diacritics when typed
     for _aspect, words in ASPECT_WORDS:
         rest = re.sub(rf"(?<!\w)(?:{words})(?!\w)", " ", rest)
-    return bool(syllables(re.sub(r"(?<!\w)(?:con|vay|the|thi)(?!\w)", " ", rest)))
+    return bool(_FOLLOW_UP_WORDS.sub(" ", rest).split())
 
 
 def aspect_from_text(text: str) -> str | None:
@@ -157,6 +161,10 @@ def _entity(tracker: Tracker, name: str) -> str | None:
     return None
 
 
+# The tagged popular service stands against a search candidate scoring at most this much more.
+ENTITY_TIE = 0.05
+
+
 def _services(session: Session, slugs: list[str]) -> list[Service]:
     found = [get_service(session, slug) for slug in slugs]
     return [service for service in found if service is not None]
@@ -173,18 +181,24 @@ def _search(session: Session, text: str) -> Resolution:
 
 
 def _refined(session: Session, named: Service, text: str) -> Resolution:
-    """The NLU tagged a popular service by one of its words ("hộ chiếu" in "mất hộ chiếu"): a
-    sibling of it that the search finds first is what was asked (answered when clear, otherwise
-    offered beside the tagged one). A button payload is taken as it is."""
-    if text.startswith("/") or not named.group:
+    """The NLU tags a popular service by one of its words ("khai sinh" in "giấy khai sinh ghi sai
+    tên"); the search over the whole catalogue knows better which procedure that is. Its clear
+    answer wins; when it hesitates, the tagged service stands if it is as good as the best
+    candidate, else the choice is shown with the tagged one among it; when it finds nothing, the
+    tagged service stands ("hộ chiếu có được giảm phí không"). A button payload is taken as it is."""
+    if text.startswith("/"):
         return Resolution(named, [], "entity")
-    found = _search(session, text)
-    first = found.service or (found.candidates[0] if found.candidates else None)
-    if first is None or first.slug == named.slug or first.group != named.group:
+    decision = find_procedure(session, text)
+    if decision.kind == "answer" and decision.slugs[0] != named.slug:
+        return _search(session, text)
+    if decision.kind != "clarify":
         return Resolution(named, [], "entity")
-    if found.service is not None:
-        return found
-    offered = found.candidates if named in found.candidates else [*found.candidates[: MAX_CHOICES - 1], named]
+    top = decision.candidates[0]
+    tagged = next((hit for hit in decision.candidates if hit.slug == named.slug), None)
+    if tagged is not None and tagged.score >= top.score - ENTITY_TIE:
+        return Resolution(named, [], "entity")
+    candidates = _services(session, decision.slugs)
+    offered = candidates if tagged is not None else [*candidates[: MAX_CHOICES - 1], named]
     return Resolution(None, offered, "search")
 
 

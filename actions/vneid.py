@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from rasa_sdk import Action, Tracker
@@ -10,9 +11,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import bullet_list, button, language_of, source_line
 from actions.faq import answer_faq
 from actions.i18n import localised, t
+from actions.services import ActionAnswerService
 from core.catalogue import get_guide
 from core.db import session_scope
+from core.procedure_search import find_procedure
 from core.textnorm import fold
+
+# Words of VNeID account help (folded): a message with one of them is about the app, not a procedure.
+_VNEID_HELP = re.compile(
+    r"(?<!\w)(vneid|dinh danh|mat khau|passcode|mat ma|ma pin|dang nhap|kich hoat|so dien thoai|sdt|sim"
+    r"|otp|thiet bi|dien thoai|tai khoan|ung dung|app|login|log in|password|phone|device|activate)(?!\w)"
+)
 
 
 class ActionVneidGuide(Action):
@@ -36,6 +45,12 @@ class ActionVneidGuide(Action):
             )
             if portal_question and answer_faq(session, dispatcher, tracker, language):
                 return []
+            # A catalogue procedure the NLU took for VNeID help ("sổ đỏ bị rách muốn đổi sổ mới"):
+            # answered from the catalogue when the message has no word of VNeID help.
+            if portal_question and not _VNEID_HELP.search(fold(text)):
+                decision = find_procedure(session, text)
+                if decision.kind != "none":
+                    return ActionAnswerService(from_fallback=True).run(dispatcher, tracker, domain)
             guide = get_guide(session, topic)
             if guide is None:
                 dispatcher.utter_message(text=t("guide_missing", language))

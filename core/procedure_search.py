@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,9 +43,9 @@ from core.vocabulary import Rule, load_rules, understood
 # Answered only when the score is high AND no rival is close.
 ANSWER_SCORE = 0.80
 # Candidates within MARGIN of the best are "close": shown together as a numbered choice.
-MARGIN = 0.25
+MARGIN = 0.30
 # A best match from ANSWER_SCORE is answered when no close candidate is within ANSWER_GAP of it.
-ANSWER_GAP = 0.20
+ANSWER_GAP = 0.15
 # Below NONE_SCORE nothing relevant was found (out-of-scope questions on dev stay below it).
 NONE_SCORE = 0.57
 # A lone candidate (the next one more than LONE_GAP below) is answered from LONE_ANSWER_SCORE.
@@ -136,39 +136,105 @@ STOP_PHRASES = [
     "nam nay",
     "bay gio",
     "hien nay",
+    "tai sao",
+    "vi sao",
+    "thi sao",
+    "ra sao",
 ]
-_STOP_WORD_LINES = (
-    "a la lam gi nao sao toi minh em anh chi oi vay thi ma nhe voi cua va cho can muon hoi xin",
-    # not "o" (ô tô) nor "to" (tờ, tô): folded, they are real syllables
-    "duoc khong co phai di den dau nhu the nay kia nhung cac mot ve tai trong khi neu",
+# Filler words, written as typed: with diacritics they are told apart from the content syllables
+# they fold to ("thì" is filler, "thi" in "thi bằng lái" is not; "đi" / "di chúc", "tại" / "tài
+# sản", "cần" / "căn cước", "mà" / "mã số thuế"). Typed without diacritics, only the words that
+# fold to no content syllable are dropped ("the" may be "thẻ", "do" "đỏ", "my" "Mỹ").
+_VI_STOP_LINES = (
+    "à ạ a là làm gì nào tôi mình em anh chị ơi vậy thì mà nhé với của và cho cần muốn hỏi xin còn",
+    "được không có phải đi đến đâu như thế này kia những các một về tại trong khi nếu",
+)
+_EN_STOP_LINES = (
     "how what where when which who do does i my me the an of for in on is are can",
     "need want please get much long fee fees cost document documents online truc tuyen",
-    # not "to" (tờ), "be" (bé), "so" (sổ), "it" (ít): folded, they are Vietnamese syllables too
     "and or but with from at by into his her their our your its this that there have has had was were",
     "been will would should could just already also still any some if then they we you",
 )
-STOP_WORDS = frozenset(" ".join(_STOP_WORD_LINES).split())
-_STOP_RE = re.compile(
-    r"(?<!\w)(" + "|".join(sorted(map(re.escape, STOP_PHRASES), key=len, reverse=True)) + r")(?!\w)"
+VI_STOP_WORDS = frozenset(nfc(" ".join(_VI_STOP_LINES)).split())
+EN_STOP_WORDS = frozenset(" ".join(_EN_STOP_LINES).split())
+# Folded words that are also content syllables: kept when typed without diacritics.
+_AMBIGUOUS = frozenset(
+    [
+        "con",
+        "di",
+        "tai",
+        "khi",
+        "chi",
+        "can",
+        "co",
+        "ma",
+        "den",
+        "ve",
+        "trong",
+        "lam",
+        "cho",
+        "vay",
+        "muon",
+        "hoi",
+        "toi",
+        "thi",
+        "nhung",
+        "va",
+        "cua",
+        "la",
+        "mot",
+        "dau",
+        "nay",
+        "the",
+        "do",
+        "my",
+        "an",
+        "me",
+        "to",
+        "so",
+        "it",
+        "be",
+        "on",
+        "in",
+    ]
 )
+UNACCENTED_STOP_WORDS = frozenset({fold(word) for word in VI_STOP_WORDS} | EN_STOP_WORDS) - _AMBIGUOUS
+STOP_WORDS = UNACCENTED_STOP_WORDS  # folded filler that is always dropped
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_WORD = re.compile(r"\w+")
 
 Kind = Literal["answer", "clarify", "none"]
 
 
-def syllables(text: str) -> list[str]:
-    """Folded syllables without question/filler words: "Lệ phí làm hộ chiếu?" -> [ho, chieu]."""
-    folded = _STOP_RE.sub(" ", fold(text))
-    return [word for word in _NON_WORD.split(folded) if word and word not in STOP_WORDS]
+_STOP_PHRASE_WORDS = sorted((tuple(phrase.split()) for phrase in STOP_PHRASES), key=len, reverse=True)
 
 
-def tokens(text: str) -> list[str]:
+def syllables(text: str, known: Collection[str] | None = None) -> list[str]:
+    """Folded syllables without question/filler words: "Lệ phí làm hộ chiếu?" -> [ho, chieu].
+    With `known` (an index's syllables), a word typed without diacritics that may be filler or
+    content ("co": "có" / "cơ") is kept only when some procedure has it."""
+    written = [word for word in _WORD.findall(nfc(text.lower())) if _NON_WORD.sub("", fold(word))]
+    folded = [_NON_WORD.sub("", fold(word)) for word in written]
+    keep = [True] * len(folded)
+    for phrase in _STOP_PHRASE_WORDS:  # "làm sao", "bao nhiêu", "mất bao lâu": folded, as a whole
+        size = len(phrase)
+        for start in range(len(folded) - size + 1):
+            if tuple(folded[start : start + size]) == phrase:
+                keep[start : start + size] = [False] * size
+    return [
+        word
+        for word, as_typed, kept in zip(folded, written, keep, strict=True)
+        if kept
+        and as_typed not in VI_STOP_WORDS
+        and not (word == as_typed and word in UNACCENTED_STOP_WORDS)
+        and not (known is not None and word == as_typed and word in _AMBIGUOUS and word not in known)
+    ]
+
+
+def tokens(text: str, known: Collection[str] | None = None) -> list[str]:
     """Syllables and syllable bigrams ("ho", "chieu", "ho_chieu")."""
-    words = syllables(text)
+    words = syllables(text, known)
     return [*words, *(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))]
-
-
-_WORD = re.compile(r"\w+")
 
 
 def accent_forms(text: str) -> dict[str, set[str]]:
@@ -308,7 +374,7 @@ class ProcedureIndex:
         text = text[:500]
         # The question's own words count fully, those a vocabulary rule read ("bố tôi mất") less,
         # and the official words they stand for ("khai tử") at EXPANSION_WEIGHT.
-        query = {token: 1.0 for token in tokens(text)}
+        query = {token: 1.0 for token in tokens(text, self._idf)}
         found = understood(text, self.vocabulary)
         for item in found:
             for said in item.said:
@@ -463,7 +529,15 @@ def _version(session: Session) -> tuple[str, int, int]:
 
 def _signature(session: Session) -> int:
     """A digest of what the index reads (for updates in place, which keep count and ids)."""
-    columns = (Service.slug, Service.name, Service.aliases, Service.situations, Service.field, Service.group)
+    columns = (
+        Service.slug,
+        Service.name,
+        Service.aliases,
+        Service.situations,
+        Service.field,
+        Service.group,
+        Service.procedure_code,
+    )
     rows = session.execute(select(*columns).order_by(Service.slug)).all()
     return hash(json.dumps([list(row) for row in rows], ensure_ascii=False, sort_keys=True, default=str))
 
@@ -480,8 +554,10 @@ def catalogue_index(session: Session) -> ProcedureIndex:
             _cache["checked"] = now
             if _signature(session) == _cache.get("signature"):
                 return index  # type: ignore[no-any-return]
-        index = ProcedureIndex.build(entry_of(service) for service in session.scalars(select(Service)))
-        _cache.update(index=index, version=version, checked=now, signature=_signature(session))
+        signature = _signature(session)
+        if index is None or signature != _cache.get("signature"):  # the same rows elsewhere: kept
+            index = ProcedureIndex.build(entry_of(service) for service in session.scalars(select(Service)))
+        _cache.update(index=index, version=version, checked=now, signature=signature)
         return index
 
 
