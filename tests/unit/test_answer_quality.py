@@ -326,3 +326,19 @@ def test_a_vneid_question_keeps_its_guide(catalogue_db: str) -> None:
     assert (
         "18001096" not in dispatcher.messages[0]["text"] and "VNEID" in dispatcher.messages[0]["text"].upper()
     )
+
+
+def test_a_catalogue_question_taken_for_vneid_help_is_answered_from_the_catalogue(catalogue_db: str) -> None:
+    from actions.vneid import ActionVneidGuide
+
+    dispatcher = CollectingDispatcher()
+    ActionVneidGuide().run(dispatcher, tracker("sổ đỏ bị rách muốn đổi sổ mới", "vneid_change_phone"), {})
+    text = dispatcher.messages[0]["text"]
+    assert "SIM" not in text.upper() and "1900 0368" not in text
+    payloads = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert any("land_certificate_exchange" in payload for payload in payloads), payloads
+    kept = CollectingDispatcher()
+    ActionVneidGuide().run(
+        kept, tracker("đổi số điện thoại rồi không nhận được OTP", "vneid_change_phone"), {}
+    )
+    assert "SIM" in kept.messages[0]["text"].upper()
