@@ -45,7 +45,10 @@ def score(question: str, text: str) -> float:
     question, text = _content(question), _content(text)
     if not set(question.split()) & set(text.split()):
         return 0.0
-    return float(max(fuzz.token_sort_ratio(question, text), fuzz.token_set_ratio(question, text) - 10))
+    # A short wording inside a longer message counts only as a phrase: "ký số" is in "đăng ký
+    # chữ ký số", not in "đăng ký biển số".
+    inside = fuzz.token_set_ratio(question, text) - 10 if f" {question} " in f" {text} " else 0.0
+    return float(max(fuzz.token_sort_ratio(question, text), inside))
 
 
 def match_faq(session: Session, text: str, language: str | None = None) -> FaqMatch | None:

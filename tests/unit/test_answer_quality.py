@@ -342,3 +342,13 @@ def test_a_catalogue_question_taken_for_vneid_help_is_answered_from_the_catalogu
         kept, tracker("đổi số điện thoại rồi không nhận được OTP", "vneid_change_phone"), {}
     )
     assert "SIM" in kept.messages[0]["text"].upper()
+
+
+def test_a_short_faq_wording_matches_only_as_a_phrase(catalogue_db: str) -> None:
+    from core.db import session_scope
+    from core.faq import match_faq
+
+    with session_scope() as session:
+        assert match_faq(session, "mua xe máy mới đăng ký biển số thế nào") is None  # "ký … số"
+        found = match_faq(session, "ký số là gì vậy")
+        assert found is not None and found.faq.slug == "digital_signature"
