@@ -199,7 +199,6 @@ _AMBIGUOUS = frozenset(
     ]
 )
 UNACCENTED_STOP_WORDS = frozenset({fold(word) for word in VI_STOP_WORDS} | EN_STOP_WORDS) - _AMBIGUOUS
-STOP_WORDS = UNACCENTED_STOP_WORDS  # folded filler that is always dropped
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _WORD = re.compile(r"\w+")
 
