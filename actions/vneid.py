@@ -47,12 +47,12 @@ class ActionVneidGuide(Action):
                 return []
             # A catalogue procedure the NLU took for VNeID help ("sổ đỏ bị rách muốn đổi sổ mới"):
             # answered from the catalogue when the message has no word of VNeID help.
-            if portal_question and not _VNEID_HELP.search(fold(text)):
-                if find_procedure(session, text).kind != "none":
-                    before = len(dispatcher.messages)
-                    events = ActionAnswerService(from_fallback=True).run(dispatcher, tracker, domain)
-                    if len(dispatcher.messages) > before:
-                        return events
+            catalogue_question = portal_question and not _VNEID_HELP.search(fold(text))
+            if catalogue_question and find_procedure(session, text).kind != "none":
+                before = len(dispatcher.messages)
+                events = ActionAnswerService(from_fallback=True).run(dispatcher, tracker, domain)
+                if len(dispatcher.messages) > before:
+                    return events
             guide = get_guide(session, topic)
             if guide is None:
                 dispatcher.utter_message(text=t("guide_missing", language))
