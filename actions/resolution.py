@@ -189,8 +189,9 @@ def _refined(session: Session, named: Service, text: str) -> Resolution:
     if text.startswith("/"):
         return Resolution(named, [], "entity")
     decision = find_procedure(session, text)
-    if decision.kind == "answer" and decision.slugs[0] != named.slug:
-        return _search(session, text)
+    found = _services(session, decision.slugs[:1]) if decision.kind == "answer" else []
+    if found and found[0].slug != named.slug:
+        return Resolution(found[0], [], "search")
     if decision.kind != "clarify":
         return Resolution(named, [], "entity")
     top = decision.candidates[0]

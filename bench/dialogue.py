@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.catalogue import HEADER, Scores, load_queries  # noqa: E402
-from bench.run import Setup  # noqa: E402
+from bench.run import sqlite_setup  # noqa: E402
 
 _SERVICE = re.compile(r'"service":"([^"]+)"')
 
@@ -79,18 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     splits = [s for s in args.splits.split(",") if s]
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="dvc-eval-dialogue-") as tmp:
-        workdir = Path(tmp)
-        setup = Setup(
-            "SQLite, 1 worker",
-            1,
-            workdir,
-            {
-                "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
-                "RASA_TRACKER_DB": str(workdir / "tracker.db"),
-                "REDIS_URL": "",
-            },
-            "endpoints.yml",
-        )
+        setup = sqlite_setup(Path(tmp))
         try:
             setup.start()
             print(HEADER)

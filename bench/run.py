@@ -144,6 +144,22 @@ class Setup:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
+def sqlite_setup(workdir: Path, extra_catalogues: tuple[str, ...] = ()) -> Setup:
+    """The embedded footing: one worker, SQLite app and tracker databases in `workdir`, no Redis."""
+    return Setup(
+        "SQLite, 1 worker",
+        1,
+        workdir,
+        {
+            "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
+            "RASA_TRACKER_DB": str(workdir / "tracker.db"),
+            "REDIS_URL": "",
+        },
+        "endpoints.yml",
+        extra_catalogues,
+    )
+
+
 def measure(setup: Setup, levels: list[tuple[int, float]], duration: float, max_messages: int) -> list[dict]:
     asyncio.run(warm_up(setup.api_url))
     rows = []
@@ -207,18 +223,7 @@ def main() -> int:
             workdir.mkdir()
             dropped: list[str] = []
             if which == "sqlite":
-                setup = Setup(
-                    "SQLite, 1 worker",
-                    1,
-                    workdir,
-                    {
-                        "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
-                        "RASA_TRACKER_DB": str(workdir / "tracker.db"),
-                        "REDIS_URL": "",
-                    },
-                    "endpoints.yml",
-                    tuple(args.imports),
-                )
+                setup = sqlite_setup(workdir, tuple(args.imports))
             else:
                 from devtools.services import Postgres, ensure_postgres, ensure_redis
 
