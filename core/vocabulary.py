@@ -2,7 +2,7 @@
 
 Citizens describe situations ("bố tôi mất hôm qua", "sổ đỏ bị cháy", "rút BHXH một lần"); the
 national database names procedures ("Đăng ký khai tử", "Cấp lại Giấy chứng nhận quyền sử dụng
-đất do bị mất"). The search appends the official words of every rule a question matches; the
+đất do bị mất"). The search adds the official words of every rule a question matches; the
 question's own words still count.
 
 A rule matches whole words. Written with diacritics, it is matched with diacritics when the
@@ -108,9 +108,3 @@ def understood(text: str, rules: tuple[Rule, ...] | None = None) -> list[Found]:
 def official_words(text: str, rules: tuple[Rule, ...] | None = None) -> list[str]:
     """The official words of every rule the question matches, in rule order, each once."""
     return [item.means for item in understood(text, rules)]
-
-
-def expand(text: str, rules: tuple[Rule, ...] | None = None) -> str:
-    """The question followed by the official words it stands for."""
-    words = official_words(text, rules)
-    return f"{text} | {' | '.join(words)}" if words else text
