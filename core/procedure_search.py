@@ -320,7 +320,7 @@ class ProcedureIndex:
     _entry_tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     # Per procedure: folded syllable -> its written forms joined by "|" (strings: far lighter than sets).
     _entry_written: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
-    # Everyday words -> official words, appended to questions (data/reference/vocabulary.yaml).
+    # Everyday words -> official words, added to questions (data/reference/vocabulary.yaml).
     vocabulary: tuple[Rule, ...] = ()
 
     @classmethod
@@ -375,20 +375,17 @@ class ProcedureIndex:
         # and the official words they stand for ("khai tử") at EXPANSION_WEIGHT.
         query = {token: 1.0 for token in tokens(text, self._idf)}
         found = understood(text, self.vocabulary)
-        for item in found:
-            for said in item.said:
-                for token in tokens(said):
-                    if token in query:
-                        query[token] = min(query[token], SAID_WEIGHT)
-        added = [item.means for item in found]
-        for token in tokens(" ".join(added)):
-            query.setdefault(token, EXPANSION_WEIGHT)
         # A phrase that has a rule's meaning ("khai tử") explains the words the rule read too.
         meanings = []
         for item in found:
+            read = {token for spoken in item.said for token in tokens(spoken)}
+            for token in read & query.keys():
+                query[token] = min(query[token], SAID_WEIGHT)
             means = frozenset(tokens(item.means))
-            read_words = {token for spoken in item.said for token in tokens(spoken)} - means
-            meanings.append((means, sum(self.weight(t) for t in means) or 1.0, read_words))
+            meanings.append((means, sum(self.weight(t) for t in means) or 1.0, read - means))
+        added = [item.means for item in found]
+        for token in tokens(" ".join(added)):
+            query.setdefault(token, EXPANSION_WEIGHT)
         if not query:
             return []
         known = sorted((token for token in query if token in self._idf), key=self.weight, reverse=True)
@@ -547,14 +544,16 @@ def catalogue_index(session: Session) -> ProcedureIndex:
     now = time.monotonic()
     with _lock:
         index = _cache.get("index")
-        if index is not None and _cache.get("version") == version:
-            if now - _cache.get("checked", 0.0) < REFRESH_SECONDS:
-                return index  # type: ignore[no-any-return]
-            _cache["checked"] = now
-            if _signature(session) == _cache.get("signature"):
-                return index  # type: ignore[no-any-return]
+        if (
+            index is not None
+            and _cache.get("version") == version
+            and now - _cache.get("checked", 0.0) < REFRESH_SECONDS
+        ):
+            return index  # type: ignore[no-any-return]
+        # Other rows, or the refresh is due: rebuilt only if what the index reads differs (the same
+        # rows in another database, as in the tests' copies, keep the index).
         signature = _signature(session)
-        if index is None or signature != _cache.get("signature"):  # the same rows elsewhere: kept
+        if index is None or signature != _cache.get("signature"):
             index = ProcedureIndex.build(entry_of(service) for service in session.scalars(select(Service)))
         _cache.update(index=index, version=version, checked=now, signature=signature)
         return index
