@@ -51,12 +51,6 @@ def _settle(path: Path) -> None:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _copy_database(template: Path, target: Path) -> str:
-    shutil.copyfile(template, target)
-    target.chmod(0o600)
-    return f"sqlite:///{target}"
-
-
 @pytest.fixture(scope="session")
 def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty SQLite database migrated to head once per session; tests get copies of it."""
@@ -91,36 +85,33 @@ def _catalogue_template(_migrated_template: Path) -> Path:
     return path
 
 
-def _point_settings_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _a_copy_of(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A test's own copy of a template database; settings and engine point at it."""
+    target = tmp_path / "app.db"
+    shutil.copyfile(template, target)
+    target.chmod(0o600)
+    url = f"sqlite:///{target}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SENDER_HASH_KEY", "test-key")
     _reset_caches()
-
-
-@pytest.fixture()
-def database_url(_migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """An empty database migrated to head (a copy of the session's template); settings and engine
-    point at it."""
-    url = _copy_database(_migrated_template, tmp_path / "app.db")
-    _point_settings_at(url, monkeypatch)
     yield url
     from core.db import get_engine
 
     get_engine().dispose()
     _reset_caches()
+
+
+@pytest.fixture()
+def database_url(_migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An empty database migrated to head (a copy of the session's template)."""
+    yield from _a_copy_of(_migrated_template, tmp_path, monkeypatch)
 
 
 @pytest.fixture()
 def catalogue_db(_catalogue_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A database loaded with the shipped catalogue (data/catalogue/): a copy of the session's
     template, so each test may change it freely."""
-    url = _copy_database(_catalogue_template, tmp_path / "app.db")
-    _point_settings_at(url, monkeypatch)
-    yield url
-    from core.db import get_engine
-
-    get_engine().dispose()
-    _reset_caches()
+    yield from _a_copy_of(_catalogue_template, tmp_path, monkeypatch)
 
 
 @pytest.fixture(autouse=True)
