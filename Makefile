@@ -70,7 +70,7 @@ eval-dev: $(MODEL) ## Evaluate on the two dev sets (data/eval/nlu/dev, dev2): tu
 	$(RASA_PY) -m bot.evaluate --model $(MODEL) --heldout $(EVAL_DIR)/dev2 --out reports/nlu_eval_dev2.json
 
 .PHONY: eval-catalogue bench-catalogue
-eval-catalogue: ## Procedure search on data/eval/catalogue/{dev,dev2,heldout}*.yaml: top-1, right-or-clarified, wrong, out-of-scope recall
+eval-catalogue: ## Procedure search on data/eval/catalogue/{dev,dev2,dev3,heldout}*.yaml: top-1, right-or-clarified, wrong, out-of-scope recall
 	$(APP_PY) bench/catalogue.py eval -v
 
 eval-dialogue: setup train ## The same queries through the whole assistant (NLU, actions, API): what a citizen gets

@@ -1,6 +1,6 @@
 """`make eval-catalogue` / `make bench-catalogue`: how well the procedure search decides.
 
-eval: on data/eval/catalogue/{dev,dev2,heldout}*.yaml, the search over our catalogue records prints
+eval: on data/eval/catalogue/{dev,dev2,dev3,heldout}*.yaml, the search over our catalogue records prints
 top-1 accuracy, right-or-clarified rate, wrong-procedure rate and out-of-scope recall.
 scale: the same, with the portal's whole list of real procedure names indexed beside our records
 (../shared/reference/tthc/catalogue_list.jsonl.gz when present), plus build time, memory and
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("mode", choices=["eval", "scale"])
     parser.add_argument("--catalogue", type=Path, action="append", help="catalogue dir (repeatable)")
-    parser.add_argument("--splits", default="dev,dev2,heldout")
+    parser.add_argument("--splits", default="dev,dev2,dev3,heldout")
     parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = parser.parse_args(argv)

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--splits", default="dev,dev2,heldout")
+    parser.add_argument("--splits", default="dev,dev2,dev3,heldout")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     parser.add_argument("--out", default=str(ROOT / "reports" / "dialogue_eval.json"))
     args = parser.parse_args(argv)
