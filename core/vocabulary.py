@@ -22,7 +22,10 @@ import yaml
 
 from core.textnorm import fold, nfc
 
-VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "vocabulary.yaml"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+VOCABULARY_FILE = REFERENCE_DIR / "vocabulary.yaml"
+# Words that put a question on another subject ("bảo hiểm nhân thọ", "bằng lái ca nô").
+OTHER_SUBJECTS_FILE = REFERENCE_DIR / "other_subjects.yaml"
 
 _AGE = re.compile(r"(?<!\w)(\d{1,2}) ?(?:tuổi|tuoi|t)(?!\w)")
 
@@ -38,13 +41,13 @@ def _pattern(alternatives: list[str]) -> str:
     return r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)"
 
 
-def _rule(raw: dict[str, Any]) -> Rule:
+def _rule(raw: dict[str, Any], key: str = "means") -> Rule:
     words = [re.escape(nfc(str(word)).lower()) for word in raw.get("say") or []]
     words += [nfc(str(pattern)) for pattern in raw.get("when") or []]
-    if not words or not raw.get("means"):
-        raise ValueError(f"vocabulary rule needs 'say' or 'when', and 'means': {raw}")
+    if not words or not raw.get(key):
+        raise ValueError(f"vocabulary rule needs 'say' or 'when', and '{key}': {raw}")
     accented = _pattern(words)
-    return Rule(str(raw["means"]), re.compile(accented), re.compile(_without_marks(accented)))
+    return Rule(str(raw[key]), re.compile(accented), re.compile(_without_marks(accented)))
 
 
 def _without_marks(pattern: str) -> str:
@@ -59,6 +62,15 @@ def load_rules(path: Path = VOCABULARY_FILE) -> tuple[Rule, ...]:
     if not path.exists():
         return ()
     return tuple(_rule(raw) for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+
+
+@lru_cache(maxsize=4)
+def load_other_subjects(path: Path = OTHER_SUBJECTS_FILE) -> tuple[Rule, ...]:
+    """Rules whose `means` is the other subject ("bảo hiểm thương mại")."""
+    if not path.exists():
+        return ()
+    raw_rules = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return tuple(_rule(raw, "subject") for raw in raw_rules)
 
 
 _CARD = re.compile(r"(?<!\w)(can cuoc|cccd|cmnd|the|id card)(?!\w)")
@@ -88,8 +100,9 @@ class Found:
     said: tuple[str, ...] = ()
 
 
-def understood(text: str, rules: tuple[Rule, ...] | None = None) -> list[Found]:
-    """Every rule the question matches, in rule order, each meaning once."""
+def understood(text: str, rules: tuple[Rule, ...] | None = None, ages: bool = True) -> list[Found]:
+    """Every rule the question matches, in rule order, each meaning once (with `ages`, the
+    ID card age band of an age the question gives)."""
     rules = load_rules() if rules is None else rules
     lowered = " ".join(nfc(text).lower().split())
     folded = fold(text)
@@ -100,7 +113,7 @@ def understood(text: str, rules: tuple[Rule, ...] | None = None) -> list[Found]:
         spans = [fold(match.group(0)) for match in pattern.finditer(subject)]
         if spans:
             found.setdefault(rule.means, []).extend(spans)
-    for word in _age_words(folded):
+    for word in _age_words(folded) if ages else []:
         found.setdefault(word, [])
     return [Found(means, tuple(said)) for means, said in found.items()]
 

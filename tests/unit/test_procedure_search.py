@@ -118,3 +118,24 @@ def test_tone_marks_written_on_both_sides_must_agree() -> None:
     # Folded, "tổ chức" and "di chúc" share "chuc"; written with their marks they differ.
     assert INDEX.decide("chức").kind == "none"
     assert INDEX.decide("lap di chuc").slugs == ["will"]  # unaccented still matches
+
+
+OTHER_SUBJECT_INDEX = ProcedureIndex.build(
+    [
+        entry("driving", "Cấp giấy phép lái xe", "bằng lái xe", "thi bằng lái"),
+        entry("fishing_boat", "Đăng ký tàu cá", "đăng ký tàu thuyền đánh cá"),
+        entry("sickness", "Giải quyết hưởng chế độ ốm đau", "bảo hiểm xã hội nằm viện", "bảo hiểm nằm viện"),
+    ]
+)
+
+
+@pytest.mark.parametrize("text", ["học bằng lái ca nô chạy trên sông", "bảo hiểm nhân thọ nằm viện"])
+def test_words_of_another_subject_leave_the_lookalike_procedure_out(text: str) -> None:
+    assert OTHER_SUBJECT_INDEX.decide(text).kind == "none"
+    without_rules = ProcedureIndex.build(OTHER_SUBJECT_INDEX.entries.values(), other_subjects=())
+    assert without_rules.decide(text).kind != "none"  # the lookalike it would have offered
+
+
+def test_a_procedure_that_has_the_other_subject_words_still_answers() -> None:
+    decision = OTHER_SUBJECT_INDEX.decide("đăng ký tàu cá cho ngư dân")
+    assert decision.kind == "answer" and decision.slugs == ["fishing_boat"]

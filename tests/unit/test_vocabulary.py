@@ -77,7 +77,16 @@ def test_situations_find_the_procedure_only_with_the_vocabulary() -> None:
     with_words = ProcedureIndex.build(entries)
     without = ProcedureIndex.build(entries, vocabulary=())
     question = "mẹ tôi mất sáng nay ở bệnh viện, thủ tục báo tử thế nào"
-    assert without.decide(question).kind == "none"
+    assert "death_registration" not in without.decide(question).slugs
     decision = with_words.decide(question)
     assert decision.kind in {"answer", "clarify"}
     assert decision.slugs[0] == "death_registration"
+
+
+def test_an_other_subject_rule_without_its_subject_is_refused(tmp_path: Path) -> None:
+    from core.vocabulary import load_other_subjects
+
+    bad = tmp_path / "other_subjects.yaml"
+    bad.write_text("- {say: [ca nô], means: phương tiện}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'subject'"):
+        load_other_subjects(bad)
