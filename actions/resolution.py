@@ -163,6 +163,9 @@ def _entity(tracker: Tracker, name: str) -> str | None:
 
 # The tagged popular service stands against a search candidate scoring at most this much more.
 ENTITY_TIE = 0.05
+# ... unless a candidate nearly as good (within SIBLING_GAP) explains a larger share of the question.
+SIBLING_FIT = 0.10
+SIBLING_GAP = 0.15
 
 
 def _services(session: Session, slugs: list[str]) -> list[Service]:
@@ -184,19 +187,30 @@ def _refined(session: Session, named: Service, text: str) -> Resolution:
     """The NLU tags a popular service by one of its words ("khai sinh" in "giấy khai sinh ghi sai
     tên"); the search over the whole catalogue knows better which procedure that is. Its clear
     answer wins; when it hesitates, the tagged service stands if it is as good as the best
-    candidate, else the choice is shown with the tagged one among it; when it finds nothing, the
-    tagged service stands ("hộ chiếu có được giảm phí không"). A button payload is taken as it is."""
+    candidate and no candidate explains more of the question, else the choice is shown with the
+    tagged one among it; when it finds nothing, the tagged service stands ("hộ chiếu có được giảm
+    phí không") unless the question is on another subject ("hộ chiếu ngoại giao"). A button
+    payload is taken as it is."""
     if text.startswith("/"):
         return Resolution(named, [], "entity")
     decision = find_procedure(session, text)
     found = _services(session, decision.slugs[:1]) if decision.kind == "answer" else []
     if found and found[0].slug != named.slug:
         return Resolution(found[0], [], "search")
+    if decision.other_subjects:  # "hộ chiếu ngoại giao": not the passport we know
+        return Resolution(None, [], "search")
     if decision.kind != "clarify":
         return Resolution(named, [], "entity")
     top = decision.candidates[0]
     tagged = next((hit for hit in decision.candidates if hit.slug == named.slug), None)
-    if tagged is not None and tagged.score >= top.score - ENTITY_TIE:
+    # The tag is a word ("hộ chiếu"), not a choice between that service and its siblings: a
+    # candidate whose words explain more of the question ("hộ chiếu bị mất") is shown with it.
+    other_fits_more = tagged is not None and any(
+        hit.entry_share > tagged.entry_share + SIBLING_FIT and hit.score >= tagged.score - SIBLING_GAP
+        for hit in decision.candidates
+        if hit.slug != named.slug
+    )
+    if tagged is not None and tagged.score >= top.score - ENTITY_TIE and not other_fits_more:
         return Resolution(named, [], "entity")
     candidates = _services(session, decision.slugs)
     offered = candidates if tagged is not None else [*candidates[: MAX_CHOICES - 1], named]

@@ -194,3 +194,50 @@ def test_a_sibling_found_first_wins_over_the_tagged_popular_service(catalogue_db
     assert shown[0] == "passport_loss_report"
     assert fee.service is not None and fee.service.slug == "passport"
     assert pressed.service is not None and pressed.service.slug == "passport" and pressed.how == "entity"
+
+
+def test_a_tagged_service_gives_way_to_a_candidate_that_explains_more(catalogue_db: str) -> None:
+    with session_scope() as session:
+        lost = resolve(session, _tagged("hộ chiếu để trong vali bị mất ở bến xe, báo cho ai", "passport"))
+        took = resolve(session, _tagged("làm hộ chiếu mất mấy ngày", "passport"))
+    assert lost.service is None
+    assert {"passport", "passport_loss_report"} <= {service.slug for service in lost.candidates}
+    assert took.service is not None and took.service.slug == "passport"  # "mất mấy ngày": time, not loss
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "answered"),
+    [
+        ("cham dut hoat dong ho kinh doanh", "goodbye", 0.49, "business_household_closure"),
+        ("xác nhận chữ ký trên đơn cam kết ở phường", "thanks", 0.5, "signature_certification"),
+        ("cảm ơn bạn nhiều", "thanks", 0.97, None),
+        ("I need assistance", "bot_capabilities", 0.57, None),  # short, and only a choice
+    ],
+)
+def test_small_talk_the_nlu_was_unsure_of_is_answered_when_it_names_a_procedure(
+    catalogue_db: str, text: str, intent: str, confidence: float, answered: str | None
+) -> None:
+    from actions.small_talk import RESPONSES, ActionSmallTalk
+
+    asked = tracker(text, intent)
+    asked.latest_message["intent"]["confidence"] = confidence
+    dispatcher = CollectingDispatcher()
+    ActionSmallTalk().run(dispatcher, asked, {})
+    if answered is None:
+        assert dispatcher.messages == [_response(RESPONSES[intent])]
+    else:
+        payloads = " ".join(str(b["payload"]) for m in dispatcher.messages for b in m.get("buttons") or [])
+        assert f'"service":"{answered}"' in payloads
+        assert "Mã thủ tục" in dispatcher.messages[0]["text"]
+
+
+def _response(name: str) -> dict[str, Any]:
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(response=name)
+    return dispatcher.messages[0]
+
+
+def test_a_tagged_service_does_not_stand_for_another_subject(catalogue_db: str) -> None:
+    with session_scope() as session:
+        diplomatic = resolve(session, _tagged("gia hạn hộ chiếu ngoại giao", "passport"))
+    assert diplomatic.service is None and diplomatic.candidates == []
