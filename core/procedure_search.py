@@ -242,7 +242,7 @@ def syllables(text: str, known: Collection[str] | None = None) -> list[str]:
 
 
 def _folded_words(text: str) -> str:
-    """ "Bảo hiểm nhân thọ?" -> "bao hiem nhan tho": every word, folded, nothing dropped."""
+    """Every word folded, none dropped: "Bảo hiểm nhân thọ?" -> "bao hiem nhan tho"."""
     folded = (_NON_WORD.sub("", fold(word)) for word in _WORD.findall(nfc(text.lower())))
     return " ".join(word for word in folded if word)
 
