@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.procedure_search import ProcedureIndex, entry_of
+from core.procedure_search import Entry, Phrase, ProcedureIndex
 from core.vocabulary import load_rules, official_words
 
 
@@ -70,8 +70,6 @@ def test_a_rule_without_words_or_meaning_is_refused(tmp_path: Path) -> None:
 
 
 def test_situations_find_the_procedure_only_with_the_vocabulary() -> None:
-    from core.procedure_search import Entry, Phrase
-
     names = {"death_registration": "Đăng ký khai tử", "birth_registration": "Đăng ký khai sinh"}
     entries = [Entry(slug, name, None, None, (Phrase(slug, "name", name),)) for slug, name in names.items()]
     with_words = ProcedureIndex.build(entries)
