@@ -43,9 +43,8 @@ class ActionSmallTalk(Action):
         intent = tracker.latest_message.get("intent") or {}
         text = tracker.latest_message.get("text") or ""
         if names_a_procedure(text, float(intent.get("confidence") or 0.0)):
-            before = len(dispatcher.messages)
             events = ActionAnswerService(from_fallback=True).run(dispatcher, tracker, domain)
-            if len(dispatcher.messages) > before:
+            if events:  # from the fallback, no events means no answer
                 return events
         dispatcher.utter_message(response=RESPONSES.get(str(intent.get("name")), "utter_greet"))
         return []

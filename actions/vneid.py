@@ -49,9 +49,8 @@ class ActionVneidGuide(Action):
             # answered from the catalogue when the message has no word of VNeID help.
             catalogue_question = portal_question and not _VNEID_HELP.search(fold(text))
             if catalogue_question and find_procedure(session, text).kind != "none":
-                before = len(dispatcher.messages)
                 events = ActionAnswerService(from_fallback=True).run(dispatcher, tracker, domain)
-                if len(dispatcher.messages) > before:
+                if events:  # from the fallback, no events means no answer
                     return events
             guide = get_guide(session, topic)
             if guide is None:
